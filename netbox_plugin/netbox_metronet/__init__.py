@@ -1,0 +1,40 @@
+"""MetroNet: the metropolitan fiber network's inventory, fiber plant and rollout, as a NetBox plugin."""
+
+from django.utils.translation import gettext_lazy as _
+from netbox.plugins import PluginConfig
+
+__version__ = "0.1.0"
+
+
+class MetroNetConfig(PluginConfig):
+    name = "netbox_metronet"
+    verbose_name = _("MetroNet")
+    description = _("Metropolitan fiber network: organizations, fiber plant, fiber traces and rollout coverage")
+    version = __version__
+    author = "MetroNet developers"
+    base_url = "metronet"
+    min_version = "4.7.0"
+    max_version = "4.7.99"
+    graphql_schema = "graphql.schema.schema"
+    default_settings = {
+        # Fiber attenuation in dB/km by fiber type and wavelength (nm), used by the loss budget of a trace.
+        # Values are the usual planning maxima of ITU-T G.652.D / G.657 single-mode fiber.
+        "attenuation_db_per_km": {
+            "g652d": {"1310": 0.35, "1550": 0.22},
+            "g657a1": {"1310": 0.35, "1550": 0.22},
+            "g657a2": {"1310": 0.35, "1550": 0.22},
+            "g655": {"1310": 0.40, "1550": 0.23},
+            "om3": {"850": 3.0, "1300": 1.0},
+            "om4": {"850": 3.0, "1300": 1.0},
+        },
+        # Loss assumed for a fusion splice without a measured value, and for each connector (mated pair).
+        "splice_loss_db": 0.1,
+        "connector_loss_db": 0.5,
+        # Wavelengths (nm) shown in a trace's loss budget.
+        "wavelengths": [1310, 1550],
+        # Safety margin (dB) added to a computed budget.
+        "budget_margin_db": 3.0,
+    }
+
+
+config = MetroNetConfig

@@ -1,0 +1,12 @@
+from netbox.api.routers import NetBoxRouter
+
+from . import views_organizations, views_plant, views_reports, views_rollout
+
+app_name = "netbox_metronet"
+
+router = NetBoxRouter()
+for module in (views_organizations, views_plant, views_rollout):
+    for prefix, viewset in module.ROUTES:
+        router.register(prefix, viewset)
+
+urlpatterns = [*views_reports.URLS, *router.urls]

@@ -1,0 +1,4 @@
+__all__ = ()
+
+#: (URL prefix, viewset) pairs registered by api/urls.py
+ROUTES: list = []

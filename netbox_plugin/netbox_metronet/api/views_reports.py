@@ -1,0 +1,4 @@
+__all__ = ()
+
+#: extra URL patterns (api/urls.py)
+URLS: list = []

@@ -1,0 +1,4 @@
+__all__ = ()
+
+#: strawberry Query types merged into the plugin schema
+QUERIES: list = []

@@ -1,0 +1,3 @@
+from .organizations import *  # noqa: F403
+from .plant import *  # noqa: F403
+from .rollout import *  # noqa: F403

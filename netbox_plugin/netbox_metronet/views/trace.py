@@ -1,0 +1,2 @@
+#: extra URL patterns (urls.py)
+URLS: list = []
