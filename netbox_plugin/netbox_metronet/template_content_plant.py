@@ -1,0 +1,2 @@
+#: PluginTemplateExtension classes registered by template_content.py
+EXTENSIONS: list = []
