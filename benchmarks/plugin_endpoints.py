@@ -182,7 +182,7 @@ def endpoints() -> list[tuple[str, str]]:
         ("organization detail", profile.get_absolute_url()),
         (f"trace page ({CHAIN} cables)", reverse("plugins:netbox_metronet:trace") + f"?strand={strand.pk}"),
         ("coverage page", reverse("plugins:netbox_metronet:coverage")),
-        ("coverage CSV", reverse("plugins:netbox_metronet:coverage_csv")),
+        ("coverage CSV", reverse("plugins:netbox_metronet:coverage_export")),
         ("API fiber-cables list", "/api/plugins/metronet/fiber-cables/"),
         ("API strand trace", f"/api/plugins/metronet/fiber-strands/{strand.pk}/trace/"),
         ("API coverage", "/api/plugins/metronet/coverage/"),

@@ -80,9 +80,9 @@ class Connection(PrimaryModel):
         if self.status == ConnectionStatusChoices.CONNECTED and not self.connected_date:
             errors["connected_date"] = _("A connected connection needs the date it went into service.")
         if self.connected_date and self.status != ConnectionStatusChoices.CONNECTED:
-            errors["connected_date"] = _("Only a connected connection has a connected date (status is {status}).").format(
-                status=self.get_status_display()
-            )
+            errors["connected_date"] = _(
+                "Only a connected connection has a connected date (status is {status})."
+            ).format(status=self.get_status_display())
         if self.connected_date and self.connected_date > datetime.date.today():
             errors["connected_date"] = _("The connected date {date} is in the future.").format(date=self.connected_date)
         if self.construction_start and self.connected_date and self.construction_start > self.connected_date:

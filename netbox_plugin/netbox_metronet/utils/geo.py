@@ -23,7 +23,7 @@ def validate_linestring(geometry: Any) -> list[tuple[float, float]]:
     Raises :class:`GeometryError` naming the offending position.
     """
     if not isinstance(geometry, dict):
-        raise GeometryError("geometry must be a GeoJSON object, e.g. {\"type\": \"LineString\", \"coordinates\": [...]}")
+        raise GeometryError('geometry must be a GeoJSON object, e.g. {"type": "LineString", "coordinates": [...]}')
     if geometry.get("type") != "LineString":
         raise GeometryError(f"geometry type must be LineString, got {geometry.get('type')!r}")
     coordinates = geometry.get("coordinates")

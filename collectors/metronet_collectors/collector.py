@@ -1,0 +1,140 @@
+"""Wires the stages together: device source → scheduler → poller → rates → points → pipeline (spool, sink)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from metronet_collectors.config import Config
+from metronet_collectors.inventory import DeviceSource, StaticDeviceSource
+from metronet_collectors.lineprotocol import encode_points
+from metronet_collectors.metrics import CollectorMetrics
+from metronet_collectors.model import Device, PollError, PollErrorReason
+from metronet_collectors.pipeline import Pipeline
+from metronet_collectors.rates import RateCalculator, SkipReason
+from metronet_collectors.scheduler import Scheduler, shard_devices
+from metronet_collectors.schema import sample_points, unreachable_point
+from metronet_collectors.sinks import Sink, make_sink
+from metronet_collectors.snmp import Poller, PysnmpPoller
+from metronet_collectors.spool import Spool
+
+log = logging.getLogger(__name__)
+
+
+class Collector:
+    def __init__(
+        self,
+        config: Config,
+        metrics: CollectorMetrics,
+        source: DeviceSource | None = None,
+        poller: Poller | None = None,
+        sink: Sink | None = None,
+    ) -> None:
+        self.config = config
+        self.metrics = metrics
+        self.source = source or StaticDeviceSource(config.devices)
+        self.poller = poller or PysnmpPoller(config.auths, config.snmp)
+        self.rates = RateCalculator(max_gap_s=max(3600.0, 10 * config.interval_s))
+        self._sink = sink
+        self.pipeline: Pipeline | None = None
+        self.devices: list[Device] = []
+        self.last_errors: dict[str, str] = {}  # device name → message of its last failed poll
+
+    async def poll_device(self, device: Device) -> list[str]:
+        """Poll one device; returns its line-protocol lines (also for failures: a reachable=0 point)."""
+        started = time.monotonic()
+        self.metrics.polls.labels(device=device.name).inc()
+        try:
+            sample = await asyncio.wait_for(self.poller.poll(device), self.config.timeout_s)
+        except (TimeoutError, PollError) as exc:
+            reason = exc.reason if isinstance(exc, PollError) else PollErrorReason.TIMEOUT
+            message = str(exc) or f"{device.name}: no complete answer within {self.config.timeout_s} s"
+            return self._failed(device, started, reason, message)
+        except Exception as exc:
+            log.exception("%s: unexpected error while polling", device.name)
+            return self._failed(device, started, PollErrorReason.INTERNAL, f"{type(exc).__name__}")
+        duration = time.monotonic() - started
+        self.metrics.poll_duration.observe(duration)
+        self.last_errors.pop(device.name, None)
+        rates = self.rates.update(sample)
+        for rate in rates.values():
+            if isinstance(rate, SkipReason) and rate is not SkipReason.FIRST:
+                self.metrics.rate_skips.labels(reason=rate.value).inc()
+        for itf in sample.interfaces:
+            meta = device.interface_meta(itf.if_name)
+            self.metrics.link_oper_up.labels(
+                device=device.name,
+                interface=itf.if_name,
+                organization=meta.organization or device.organization,
+                role=meta.role,
+            ).set(1 if itf.oper_status == 1 else 0)
+        return encode_points(sample_points(sample, rates))
+
+    def _failed(self, device: Device, started: float, reason: PollErrorReason, message: str) -> list[str]:
+        duration = time.monotonic() - started
+        self.metrics.poll_duration.observe(duration)
+        self.metrics.poll_errors.labels(reason=reason.value, device=device.name).inc()
+        log.warning("poll failed (%s): %s", reason.value, message)
+        self.last_errors[device.name] = f"{reason.value}: {message}"
+        return encode_points([unreachable_point(device, duration, time.time_ns())])
+
+    async def _job(self, device: Device) -> None:
+        lines = await self.poll_device(device)
+        if self.pipeline is not None:
+            self.pipeline.submit(lines)
+
+    async def load_devices(self) -> list[Device]:
+        devices = shard_devices(await self.source.devices(), self.config.shard_index, self.config.shard_count)
+        self.metrics.devices.set(len(devices))
+        self.metrics.inventory_refresh.set(time.time())
+        return devices
+
+    def open_pipeline(self) -> Pipeline:
+        spool = Spool(
+            self.config.spool.directory,
+            max_bytes=self.config.spool.max_bytes,
+            segment_bytes=self.config.spool.segment_bytes,
+            on_drop=lambda points, reason: self.metrics.points_dropped.labels(reason=reason).inc(points),
+        )
+        sink = self._sink or make_sink(self.config.sink)
+        self.pipeline = Pipeline(
+            spool,
+            sink,
+            self.metrics,
+            batch_lines=self.config.sink.batch_lines,
+            retry_initial_s=self.config.sink.retry_initial_s,
+            retry_max_s=self.config.sink.retry_max_s,
+        )
+        return self.pipeline
+
+    async def run(self, stop: asyncio.Event, drain_timeout_s: float = 5.0) -> None:
+        """Poll until `stop` is set; then spool what is in memory and try briefly to send it."""
+        pipeline = self.open_pipeline()
+        pipeline.start()
+        self.devices = await self.load_devices()
+        log.info(
+            "polling %d devices every %.0f s (shard %d of %d), writing to %s",
+            len(self.devices),
+            self.config.interval_s,
+            self.config.shard_index,
+            self.config.shard_count,
+            pipeline.sink.name,
+        )
+        scheduler = Scheduler(
+            self._job,
+            self.config.interval_s,
+            self.config.jitter_s,
+            self.config.concurrency,
+            on_overrun=lambda device, missed: self.metrics.overruns.labels(device=device.name).inc(missed),
+        )
+        scheduler.set_devices(self.devices)
+        try:
+            await stop.wait()
+        finally:
+            await scheduler.stop()
+            await pipeline.drain(drain_timeout_s)
+            await pipeline.stop()
+            pipeline.sink.close()
+            pipeline.spool.close()
+            self.poller.close()

@@ -1,0 +1,69 @@
+"""The collector's own health, for Prometheus (prometheus-client; the registry is passed in)."""
+
+from __future__ import annotations
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
+
+POLL_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class CollectorMetrics:
+    """Every metric the collector exports; tests build their own ``CollectorRegistry()``."""
+
+    def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
+        self.registry = registry
+        self.poll_duration = Histogram(
+            "metronet_poll_duration_seconds",
+            "Time to poll one device (successful or not).",
+            buckets=POLL_BUCKETS,
+            registry=registry,
+        )
+        self.polls = Counter("metronet_polls_total", "Device polls attempted.", ["device"], registry=registry)
+        self.poll_errors = Counter(
+            "metronet_poll_errors_total",
+            "Device polls that failed, by reason.",
+            ["reason", "device"],
+            registry=registry,
+        )
+        self.overruns = Counter(
+            "metronet_poll_overruns_total",
+            "Poll slots skipped because the previous poll of the device was still running.",
+            ["device"],
+            registry=registry,
+        )
+        self.rate_skips = Counter(
+            "metronet_rate_skips_total",
+            "Interface samples written without rates (reboot, counter discontinuity, ...).",
+            ["reason"],
+            registry=registry,
+        )
+        self.points_written = Counter(
+            "metronet_points_written_total", "Points accepted by the sink.", registry=registry
+        )
+        self.points_queued = Gauge(
+            "metronet_points_queued", "Points produced but not yet accepted by the sink.", registry=registry
+        )
+        self.points_dropped = Counter(
+            "metronet_points_dropped_total", "Points lost, by reason.", ["reason"], registry=registry
+        )
+        self.spool_bytes = Gauge("metronet_spool_bytes", "Bytes on disk in the spool.", registry=registry)
+        self.sink_errors = Counter(
+            "metronet_sink_errors_total", "Failed writes to the sink.", ["retryable"], registry=registry
+        )
+        self.last_write = Gauge(
+            "metronet_last_successful_write_timestamp_seconds",
+            "Unix time of the last batch the sink accepted.",
+            registry=registry,
+        )
+        self.devices = Gauge("metronet_devices", "Devices this collector (shard) polls.", registry=registry)
+        self.inventory_refresh = Gauge(
+            "metronet_inventory_last_refresh_timestamp_seconds",
+            "Unix time the device list was last loaded.",
+            registry=registry,
+        )
+        self.link_oper_up = Gauge(
+            "metronet_link_oper_up",
+            "1 if the interface's ifOperStatus is up, else 0 (from the last successful poll).",
+            ["device", "interface", "organization", "role"],
+            registry=registry,
+        )

@@ -1,0 +1,118 @@
+"""Where line protocol goes: InfluxDB's v1 ``/write`` API (1.x) or the v2 API via influxdb-client (2.x, 3.x, 1.8+).
+
+A sink takes a batch of lines and either accepts it or raises :class:`SinkError`. ``retryable`` errors
+(server down, 5xx, 429, timeouts, auth/database problems an operator can fix) keep the batch in the spool
+for a later retry; non-retryable ones (400: the data itself is rejected) drop it, counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+import urllib3
+
+from metronet_collectors.config import SinkConfig
+
+log = logging.getLogger(__name__)
+
+
+class SinkError(Exception):
+    def __init__(self, message: str, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class Sink(Protocol):
+    """Extension point: writes one batch of line-protocol lines (raises SinkError)."""
+
+    name: str
+
+    async def write(self, lines: list[str]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _classify(status: int, body: str, what: str) -> SinkError:
+    message = f"{what}: HTTP {status}: {body[:300]}"
+    return SinkError(message, retryable=status != 400)
+
+
+class InfluxV1Sink:
+    """POST /write?db=…&precision=ns (InfluxDB 1.x; also 2.x/3.x through their v1 compatibility API)."""
+
+    name = "influxdb_v1"
+
+    def __init__(self, config: SinkConfig) -> None:
+        params = {"db": config.database, "precision": "ns"}
+        if config.retention_policy:
+            params["rp"] = config.retention_policy
+        self.url = f"{config.url.rstrip('/')}/write?{urlencode(params)}"
+        self.headers = {"Content-Type": "text/plain; charset=utf-8"}
+        if config.username:
+            self.headers.update(urllib3.make_headers(basic_auth=f"{config.username}:{config.password or ''}"))
+        self.http = urllib3.PoolManager(
+            num_pools=2, maxsize=2, timeout=urllib3.Timeout(total=config.timeout_s), retries=False
+        )
+
+    def _post(self, body: bytes) -> None:
+        try:
+            response = self.http.request("POST", self.url, body=body, headers=self.headers)
+        except urllib3.exceptions.HTTPError as exc:
+            raise SinkError(f"influxdb_v1: {type(exc).__name__}: {exc}", retryable=True) from exc
+        if response.status not in (200, 204):
+            raise _classify(response.status, response.data.decode("utf-8", "replace"), "influxdb_v1")
+
+    async def write(self, lines: list[str]) -> None:
+        await asyncio.to_thread(self._post, "\n".join(lines).encode("utf-8"))
+
+    def close(self) -> None:
+        self.http.clear()
+
+
+class InfluxV2Sink:
+    """Writes pre-serialized line protocol with influxdb-client's synchronous WriteApi (no hidden retries)."""
+
+    name = "influxdb_v2"
+
+    def __init__(self, config: SinkConfig) -> None:
+        from influxdb_client.client.influxdb_client import InfluxDBClient
+        from influxdb_client.client.write_api import SYNCHRONOUS
+        from influxdb_client.domain.write_precision import WritePrecision
+
+        self.bucket = config.bucket
+        self.org = config.org
+        self.precision: Any = WritePrecision.NS
+        self.client = InfluxDBClient(
+            url=config.url,
+            token=str(config.token or ""),
+            org=config.org,
+            timeout=int(config.timeout_s * 1000),
+            retries=False,
+            enable_gzip=True,
+        )
+        self.api = self.client.write_api(write_options=SYNCHRONOUS)
+
+    def _write(self, lines: list[str]) -> None:
+        from influxdb_client.rest import ApiException
+
+        try:
+            self.api.write(bucket=self.bucket, org=self.org, record=lines, write_precision=self.precision)
+        except ApiException as exc:
+            raise _classify(int(exc.status or 0), str(exc.body or exc.reason), "influxdb_v2") from exc
+        except urllib3.exceptions.HTTPError as exc:
+            raise SinkError(f"influxdb_v2: {type(exc).__name__}: {exc}", retryable=True) from exc
+
+    async def write(self, lines: list[str]) -> None:
+        await asyncio.to_thread(self._write, lines)
+
+    def close(self) -> None:
+        self.client.close()  # type: ignore[no-untyped-call]
+
+
+def make_sink(config: SinkConfig) -> Sink:
+    if config.type == "influxdb_v2":
+        return InfluxV2Sink(config)
+    return InfluxV1Sink(config)

@@ -1,0 +1,114 @@
+"""Traces of services and alert dependency chains."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MakeTopology
+from metronet_topology import (
+    Connection,
+    Endpoint,
+    FiberHop,
+    Network,
+    UnknownElementError,
+    alert_dependencies,
+    alert_dependencies_data,
+    to_json,
+    trace,
+)
+from metronet_topology.jsonio import load_json
+from topology_builders import Plan, ring
+
+
+def school_behind_a_closure() -> Network:
+    """
+    CORE[sw-core] ─K1: D1─ POP[sw-pop] ─K2: D2, D3─ closure C1 ─K3: D4─ ZS[sw-zs]  (zs)
+    L1 = K1#1;  L2 = K2#4 spliced in C1 to K3#7. K2 is recorded from C1 (A end) to POP (B end) with its
+    segments in that order (D3, D2), so on the way from the school to the core it is walked A → B.
+    """
+    plan = (Plan().site("CORE").device("sw-core", "CORE").site("POP").device("sw-pop", "POP")
+            .site("ZS", "zs").device("sw-zs", "ZS").closure("C1")
+            .cable("K1", "CORE", "POP", "D1").cable("K2", "C1", "POP", "D3", "D2").cable("K3", "C1", "ZS", "D4")
+            .link("L1", "sw-core", "sw-pop", "K1").link("L2", "sw-pop", "sw-zs", "K2", "K3"))
+    net = plan.build("CORE")
+    data = to_json(net)
+    data["links"][0]["fibers"] = [{"cable": "K1", "strand": 1}]
+    data["links"][1]["fibers"] = [{"cable": "K2", "strand": 4}, {"cable": "K3", "strand": 7}]
+    data["splices"] = [{"closure": "C1", "a": {"cable": "K2", "strand": 4}, "b": {"cable": "K3", "strand": 7}}]
+    return load_json(data)
+
+
+def test_trace_from_the_school_to_the_core(make: MakeTopology) -> None:
+    result = trace(make(school_behind_a_closure()), "zs@ZS")
+    assert result.connected
+    assert result.devices == ("sw-zs", "sw-pop", "sw-core")
+    access, to_pop, to_core = result.hops
+    assert (access.kind, access.source, access.target, access.legs) == ("access", "ZS", "sw-zs", ())
+    assert (to_pop.link, to_pop.source, to_pop.target) == ("L2", "sw-zs", "sw-pop")
+    assert [(leg.cable, leg.strand) for leg in to_pop.legs] == [("K3", 7), ("K2", 4)]
+    assert to_pop.segments == ("D4", "D3", "D2")
+    assert to_pop.closures == ("C1",)
+    assert to_pop.length_m == 300.0
+    assert (to_core.link, to_core.segments) == ("L1", ("D1",))
+    assert [str(e) for e in result.elements] == [
+        "site:CORE", "site:POP", "site:ZS", "closure:C1", "segment:D1", "segment:D2", "segment:D3", "segment:D4",
+        "cable:K1", "cable:K2", "cable:K3", "device:sw-core", "device:sw-pop", "device:sw-zs", "link:L1", "link:L2",
+    ]
+    assert result.render().splitlines() == [
+        "zs @ site ZS",
+        "  ZS ─in building─▶ sw-zs",
+        "  sw-zs ─link L2: K3#7 [D4] ⟶ closure C1 ⟶ K2#4 [D3, D2]─▶ sw-pop",
+        "  sw-pop ─link L1: K1#1 [D1]─▶ sw-core",
+    ]
+    assert result.to_dict()["hops"][1]["closures"] == ["C1"]
+
+
+def test_trace_of_a_last_mile_connection(make: MakeTopology) -> None:
+    """
+    CORE[sw0] ─K1─ POP[swp] ─(port Gi0/5)─ K9: D9 ─ MS   (no switch at the kindergarten)
+    """
+    plan = (Plan().site("CORE").device("sw0", "CORE").site("POP").device("swp", "POP").site("MS", "ms")
+            .cable("K1", "CORE", "POP", "D1").cable("K9", "MS", "POP", "D9").link("L1", "sw0", "swp", "K1"))
+    plan.connections.append(Connection("c-ms", "ms", "MS", (Endpoint("swp", "Gi0/5"),), (FiberHop("K9", 2),)))
+    result = trace(make(plan.build("CORE")), "c-ms")
+    assert [(h.kind, h.source, h.target) for h in result.hops] == [("access", "MS", "swp"), ("link", "swp", "sw0")]
+    assert [(leg.cable, leg.strand, leg.segments) for leg in result.hops[0].legs] == [("K9", 2, ("D9",))]
+
+
+def test_trace_of_a_cut_off_site_and_of_an_unknown_one(make: MakeTopology) -> None:
+    plan = Plan().site("CORE").device("sw0", "CORE").site("X", "ox").device("swx", "X")
+    topo = make(plan.build("CORE"))
+    result = trace(topo, "ox@X")
+    assert not result.connected
+    assert result.render() == "ox @ site X: no path to the core"
+    with pytest.raises(UnknownElementError, match="unknown service 'nope'"):
+        trace(topo, "nope")
+
+
+def test_alert_dependencies_of_a_tree_and_a_ring(make: MakeTopology) -> None:
+    """
+    CORE[sw0] ─ S1[sw1] ─ S2[sw2] ─ S3[sw3] ─ S4[sw4] ─ S5[sw5] ─ CORE
+                 └─ LEAF[swl] (one uplink, to sw1)
+    sw3 is three links from the core both ways round: two parents, sw2 and sw4; its alert is
+    suppressed only when both are down. The leaf's chain is swl → sw1 → sw0.
+    """
+    plan = ring(5).site("LEAF", "ol").device("swl", "LEAF").cable("KL", "LEAF", "S1", "DL")
+    plan.link("LL", "swl", "sw1", "KL")
+    deps = {d.device: d for d in alert_dependencies(make(plan.build("CORE")))}
+    assert (deps["sw0"].depth, deps["sw0"].parents, deps["sw0"].chain) == (0, (), ())
+    assert (deps["sw1"].depth, deps["sw1"].parents, deps["sw1"].chain) == (1, ("sw0",), ("sw0",))
+    assert (deps["swl"].depth, deps["swl"].parents, deps["swl"].chain) == (2, ("sw1",), ("sw1", "sw0"))
+    assert deps["sw3"].parents == ("sw2", "sw4")
+    assert deps["sw3"].chain == ("sw2", "sw1", "sw0")
+    # what each alert names: sw1 down takes its own site and the leaf behind it, the ring survives
+    assert deps["sw1"].offline_organizations == ("o1", "ol")
+    assert deps["sw3"].offline_organizations == ("o3",)
+    assert deps["sw0"].offline_organizations == ("o1", "o2", "o3", "o4", "o5", "ol")
+
+
+def test_alert_dependencies_export_plain_data(make: MakeTopology) -> None:
+    plan = ring(1).site("ISLAND").device("sw-island", "ISLAND")
+    data = alert_dependencies_data(make(plan.build("CORE")))
+    assert data[1] == {"device": "sw1", "site": "S1", "role": "access", "reachable": True, "depth": 1,
+                       "parents": ["sw0"], "chain": ["sw0"], "offline_services": ["o1@S1"],
+                       "offline_organizations": ["o1"]}
+    assert data[2]["reachable"] is False and data[2]["depth"] is None and data[2]["parents"] == []

@@ -1,0 +1,276 @@
+"""``Topology``: a network compiled into a graph, analysed once, then asked many questions.
+
+::
+
+    net = load_json("network.json")            # or Network(...) built by the NetBox loader
+    topo = Topology(net)                       # AnalysisOptions() by default
+    trace(topo, "c-17")                        # org site → access switch → … → core
+    cut_impact(topo, ["segment:D-07"])         # who goes offline, who loses redundancy
+    single_points_of_failure(topo)             # per organization site, with a score
+    alert_dependencies(topo)                   # parents of every device toward the core
+    disjoint_paths(topo, "POP-1", "POP-4")     # two routes sharing no duct, closure or cable
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ._blocks import BlockTree, SubtreeIndex
+from ._compile import Compiled, ServiceRef, VKind, compile_network
+from ._graphlib import Graph, make_graph
+from .errors import UnknownElementError
+from .model import ElementKind, ElementRef
+from .network import Network
+from .options import AnalysisOptions
+
+__all__ = ("CutVertices", "ServiceRef", "Topology")
+
+
+@dataclass(frozen=True, slots=True)
+class CutVertices:
+    """What a set of removed vertices does, in vertex ids."""
+
+    removed: frozenset[int]
+    offline: frozenset[int]
+    unreachable_devices: frozenset[int]
+    degraded: frozenset[int]
+    rerouted: frozenset[int]
+
+
+class Topology:
+    """A :class:`Network` analysed for the answers (:func:`trace`, :func:`cut_impact`, ...).
+
+    Building it compiles the service graph, computes its block-cut tree from the core and which
+    organization sites are redundantly connected; each question afterwards touches only the part of the
+    graph it concerns.
+    """
+
+    def __init__(self, network: Network, options: AnalysisOptions | None = None) -> None:
+        self.network = network
+        self.options = options or AnalysisOptions()
+        c = self._c = compile_network(network, self.options)
+        self._graph: Graph = make_graph(self.options.backend, len(c.kind), c.edges)
+        accesses = list(c.access_at)
+        self._tree = BlockTree(self._graph, c.root, c.killers, accesses)
+        self._accesses_below = SubtreeIndex(self._tree.up, c.root, accesses)
+        self._devices_below = SubtreeIndex(self._tree.up, c.root, list(c.device_vertex.values()))
+        self._distance = self._graph.distances(c.root)
+        self._primary: dict[int, int] = {}
+        for v, d in self._distance.items():
+            if v != c.root:
+                self._primary[v] = min(n for n in self._graph.neighbors(v) if self._distance.get(n) == d - 1)
+        self._primary_below = SubtreeIndex(self._primary, c.root, accesses)
+        self._reached_accesses = {s: [a for a in c.service_accesses[s] if self._tree.reached(a)]
+                                  for s in c.service_at}
+        self._primary_access = {s: min(reached, key=lambda a: (self._distance[a], a))
+                                for s, reached in self._reached_accesses.items() if reached}
+        none: frozenset[int] = frozenset()
+        core = none if self.options.include_core else c.core_elements
+        self._excluded = {s: (none if self.options.include_premises else c.premises[s]) | core
+                          for s in c.service_at}
+        self._redundant = frozenset(s for s in c.service_at if self._is_redundant(s))
+        self._cache: dict[frozenset[int], CutVertices] = {}
+
+    # ---- services ---------------------------------------------------------------------------------
+
+    @property
+    def services(self) -> tuple[ServiceRef, ...]:
+        """Every analysed organization site, sorted by organization and site."""
+        return tuple(sorted(self._c.service_at.values()))
+
+    def service(self, key: str | ServiceRef) -> ServiceRef:
+        """A service by id (a connection id, or ``org@site`` for an implied one)."""
+        ident = key.id if isinstance(key, ServiceRef) else key
+        v = self._c.service_vertex.get(ident)
+        if v is None:
+            raise UnknownElementError(f"unknown service {ident!r}")
+        return self._c.service_at[v]
+
+    def services_of(self, organization: str) -> tuple[ServiceRef, ...]:
+        return tuple(s for s in self.services if s.organization == organization)
+
+    def is_connected(self, service: str | ServiceRef) -> bool:
+        return bool(self._reached_accesses[self._service_vertex(service)])
+
+    def is_redundant(self, service: str | ServiceRef) -> bool:
+        """Connected, and no single element (outside the excluded premises/core) cuts it off."""
+        return self._service_vertex(service) in self._redundant
+
+    def _service_vertex(self, service: str | ServiceRef) -> int:
+        return self._c.service_vertex[self.service(service).id]
+
+    def _spof(self, s: int) -> set[int]:
+        """Elements whose single loss cuts every access of service ``s`` (before any cut)."""
+        reached = self._reached_accesses[s]
+        if not reached:
+            return set()
+        out = self._tree.spof(reached[0])
+        for a in reached[1:]:
+            out &= self._tree.spof(a)
+        return out
+
+    def _is_redundant(self, s: int) -> bool:
+        reached = self._reached_accesses[s]
+        if len(reached) != 1:
+            return bool(reached) and self._excluded[s].issuperset(self._spof(s))
+        excluded, tree = self._excluded[s], self._tree
+        for w in tree.chain(reached[0]):  # one access: stop at the first separator that counts
+            if not excluded.issuperset(tree.killers[w]):
+                return False
+            extra = tree.extra(tree.home[w]).get(w)
+            if extra and not excluded.issuperset(extra):
+                return False
+        return True
+
+    # ---- elements ---------------------------------------------------------------------------------
+
+    def element(self, ref: ElementRef | str) -> ElementRef:
+        """Check an element (``ElementRef`` or ``"kind:id"``) against the network."""
+        element = ElementRef.parse(ref) if isinstance(ref, str) else ref
+        if element not in self._c.element_index:
+            raise UnknownElementError(f"unknown {element.kind.value} {element.id!r}")
+        return element
+
+    def removed_by(self, elements: Iterable[ElementRef]) -> frozenset[int]:
+        """The graph vertices (devices, links, accesses) that ``elements`` take out."""
+        return frozenset(v for e in elements for v in self._c.hits[self._c.element(e)])
+
+    def spof_elements(self, service: str | ServiceRef) -> tuple[ElementRef, ...]:
+        """The elements whose single loss cuts ``service`` off, premises/core excluded per the options."""
+        s = self._service_vertex(service)
+        return self._c.refs(self._spof(s) - self._excluded[s])
+
+    def path_elements(self, service: str | ServiceRef) -> int:
+        """How many elements (premises/core excluded per the options) the service's usual path uses."""
+        s = self._service_vertex(service)
+        path = self.service_path(s)
+        if path is None:
+            return 0
+        return len({e for v in path for e in self._c.killers[v]} - self._excluded[s])
+
+    # ---- cuts -------------------------------------------------------------------------------------
+
+    def _cut(self, removed: frozenset[int]) -> CutVertices:
+        cached = self._cache.get(removed)
+        if cached is None:
+            cached = self._cache[removed] = self._analyse_cut(removed)
+            if len(self._cache) > 1024:
+                self._cache.pop(next(iter(self._cache)))
+        return cached
+
+    def _analyse_cut(self, removed: frozenset[int]) -> CutVertices:
+        """Per block touched by the cut: which entries lose the top, and which gain new separators."""
+        tree, graph, killers, c = self._tree, self._graph, self._c.killers, self._c
+        lost: set[int] = set()
+        weakened: list[tuple[int, set[int]]] = []
+        subs: dict[int, BlockTree] = {}
+        affected = {b for v in removed for b in tree.vertex_blocks.get(v, ()) if tree.top[b] != -1}
+        for b in affected:
+            members, top = tree.blocks[b], tree.top[b]
+            if top in removed:
+                lost.update(v for v in members if v != top)
+                continue
+            if len(members) == 2:
+                lost.update(v for v in members if v != top and v in removed)
+                continue
+            alive = [v for v in members if v not in removed]
+            targets = [v for v in alive if v != top and v in tree.marked]
+            sub = subs[b] = BlockTree(graph, top, killers, targets, alive)
+            for v in members:
+                if v == top:
+                    continue
+                if v in removed or not sub.reached(v):
+                    lost.add(v)
+                elif v in tree.marked:
+                    new = sub.spof(v) - tree.separators(v)
+                    if new:
+                        weakened.append((v, new))
+        lost_accesses = {a for v in lost for a in self._accesses_below.below(v)}
+        touched = {c.access_at[a].service_vertex for a in lost_accesses}
+        offline = {s for s in touched if lost_accesses.issuperset(self._reached_accesses[s])}
+        unreachable = {d for v in lost for d in self._devices_below.below(v)} - removed
+        degraded: set[int] = set()
+        for v, new in weakened:
+            for a in self._accesses_below.below(v):
+                s = c.access_at[a].service_vertex
+                if len(self._reached_accesses[s]) > 1:
+                    touched.add(s)
+                elif s in self._redundant and not self._excluded[s].issuperset(new):
+                    degraded.add(s)
+        for s in touched - offline - degraded:  # several accesses: what cuts all those still up
+            if s not in self._redundant:
+                continue
+            alive = [a for a in self._reached_accesses[s] if a not in lost_accesses]
+            left = self._spof_after(alive[0], subs)
+            for a in alive[1:]:
+                left &= self._spof_after(a, subs)
+            if not self._excluded[s].issuperset(left):
+                degraded.add(s)
+        rerouted = {c.access_at[a].service_vertex for v in removed for a in self._primary_below.below(v)
+                    if self._primary_access.get(c.access_at[a].service_vertex) == a} - offline
+        return CutVertices(removed, frozenset(offline), frozenset(unreachable), frozenset(degraded),
+                           frozenset(rerouted))
+
+    def _spof_after(self, v: int, subs: dict[int, BlockTree]) -> set[int]:
+        """Single points of failure of a still reached vertex once the cut is made; ``subs`` are the
+        block-cut trees of the touched blocks without the cut."""
+        tree, out = self._tree, set()
+        while v != self._c.root:
+            b = tree.home[v]
+            sub = subs.get(b)
+            if sub is None:
+                out |= tree.separators(v)
+                v = tree.up[v]
+            else:
+                out |= sub.spof(v)
+                v = tree.top[b]
+        return out
+
+    # ---- internals for the answer modules ---------------------------------------------------------
+
+    @property
+    def compiled(self) -> Compiled:
+        return self._c
+
+    @property
+    def graph(self) -> Graph:
+        return self._graph
+
+    def primary_path(self, v: int) -> list[int] | None:
+        """Vertices from ``v`` to the root along the primary (fewest hops) path, or None if unreachable."""
+        if v not in self._distance:
+            return None
+        path = [v]
+        while path[-1] != self._c.root:
+            path.append(self._primary[path[-1]])
+        return path
+
+    def service_path(self, s: int) -> list[int] | None:
+        """The primary path of service vertex ``s``: from its nearest access to the root."""
+        access = self._primary_access.get(s)
+        return None if access is None else self.primary_path(access)
+
+    def distance(self, v: int) -> int | None:
+        return self._distance.get(v)
+
+    def primary_parent(self, v: int) -> int | None:
+        return self._primary.get(v)
+
+    def cut_vertices(self, elements: Sequence[ElementRef]) -> CutVertices:
+        return self._cut(self.removed_by(elements))
+
+    def vertex_kind(self, v: int) -> VKind:
+        return self._c.kind[v]
+
+    def labels(self, vertices: Iterable[int], kind: VKind) -> tuple[str, ...]:
+        return tuple(sorted(self._c.label[v] for v in vertices if self._c.kind[v] is kind))
+
+    def service_refs(self, vertices: Iterable[int]) -> tuple[ServiceRef, ...]:
+        return tuple(sorted(self._c.service_at[v] for v in vertices))
+
+    def element_kinds(self) -> dict[ElementKind, int]:
+        counts: dict[ElementKind, int] = {}
+        for e in self._c.elements:
+            counts[e.kind] = counts.get(e.kind, 0) + 1
+        return counts
