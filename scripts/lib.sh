@@ -184,6 +184,15 @@ restore_core_db() {
   pg_restore --no-owner -d "$db" "$dump" >>"$LOGS/restore.log" 2>&1 || die "restoring $db failed (see $LOGS/restore.log)"
 }
 
+# ensure_debian_packages PKG:BINARY ...: install each package whose binary is not on PATH.
+ensure_debian_packages() {
+  local item missing=()
+  for item in "$@"; do
+    command -v "${item#*:}" >/dev/null 2>&1 || [ -x "/usr/sbin/${item#*:}" ] || missing+=("${item%%:*}")
+  done
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
 ensure_chromium() {
   command -v chromium >/dev/null || apt_install chromium
 }

@@ -9,10 +9,13 @@ run_lint() {
   say "ruff check"
   ruff check "$ROOT"
   say "mypy (Django-free packages)"
-  mypy --config-file "$ROOT/pyproject.toml" "$ROOT/netbox_plugin/netbox_metronet/utils"
+  mypy --config-file "$ROOT/pyproject.toml" "$ROOT/netbox_plugin/netbox_metronet/utils" \
+    "$ROOT/collectors/metronet_collectors"
 }
 
 run_pytests() {
+  # Real services for the collector tests: net-snmp agents and InfluxDB 1.x.
+  ensure_debian_packages snmpd:snmpd snmp:snmpget influxdb:influxd
   say "pytest tests/ (pure-Python tests)"
   (cd "$ROOT" && pytest -q tests)
 }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import InfluxDB, free_tcp_port
+from collector_services import InfluxDB, free_tcp_port
 from metronet_collectors.collector import Collector
 from metronet_collectors.config import parse_config
 from metronet_collectors.metrics import CollectorMetrics

@@ -177,6 +177,10 @@ class Loader:
         self.stats.add(model, outcome)
         return obj, outcome
 
+    def put(self, path: str, model: type[models.Model], lookup: dict, values: dict, **kwargs) -> models.Model:
+        """:meth:`upsert` for callers that only need the object."""
+        return self.upsert(path, model, lookup, values, **kwargs)[0]
+
     def set_m2m(self, obj: models.Model, name: str, targets: list[models.Model], outcome: str) -> str:
         """Make the many-to-many ``name`` of ``obj`` hold exactly ``targets``; returns the (updated) outcome."""
         manager = getattr(obj, name)

@@ -25,6 +25,7 @@ from dcim.models import (
     Site,
 )
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
 from tenancy.models import Contact, Tenant, TenantGroup
 
 from ..models import OrganizationProfile
@@ -48,7 +49,7 @@ def load_nested(ld: Loader, section: str, entries: list, model) -> None:
         values = {"name": e["name"], **pick(e, "description")}
         if "parent" in e:
             values["parent"] = ld.opt_ref(e, "parent", path, model)
-        obj, _ = ld.upsert(path, model, {"slug": e["slug"]}, values)
+        obj = ld.put(path, model, {"slug": e["slug"]}, values)
         ld.remember(model, obj, slug=e["slug"])
 
 
@@ -59,20 +60,18 @@ def load_organizations(ld: Loader, entries: list) -> None:
         values = {"name": e["name"], **pick(e, "description", "comments")}
         if "group" in e:
             values["group"] = ld.opt_ref(e, "group", path, TenantGroup)
-        tenant, _ = ld.upsert(path, Tenant, {"slug": e["slug"]}, values)
+        tenant = ld.put(path, Tenant, {"slug": e["slug"]}, values)
         ld.remember(Tenant, tenant, slug=e["slug"])
         profile = pick(e, "org_type", "town_relation", "company_id")
         if "town_part" in e:
             profile["town_part"] = ld.opt_ref(e, "town_part", path, Region)
         if e.get("contact"):
             c = e["contact"]
-            profile["contact"], _ = ld.upsert(
-                f"{path}.contact", Contact, {"name": c["name"]},
-                pick(c, "title", "phone", "email", "address", "link", "description"))
+            profile["contact"] = ld.put(f"{path}.contact", Contact, {"name": c["name"]},
+                                        pick(c, "title", "phone", "email", "address", "link", "description"))
         elif "contact" in e:
             profile["contact"] = None
-        ld.upsert(path, OrganizationProfile, {"tenant": tenant}, profile,
-                  field_paths={"tenant": f"{path}.slug"})
+        ld.upsert(path, OrganizationProfile, {"tenant": tenant}, profile, field_paths={"tenant": f"{path}.slug"})
 
 
 def load_sites(ld: Loader, entries: list) -> None:
@@ -87,7 +86,7 @@ def load_sites(ld: Loader, entries: list) -> None:
             values["region"] = ld.opt_ref(e, "region", path, Region)
         if "tenant" in e:
             values["tenant"] = ld.opt_ref(e, "tenant", path, Tenant)
-        site, _ = ld.upsert(path, Site, {"slug": e["slug"]}, values)
+        site = ld.put(path, Site, {"slug": e["slug"]}, values)
         ld.remember(Site, site, slug=e["slug"])
 
 
@@ -97,7 +96,7 @@ def load_device_types(ld: Loader, entries: list) -> None:
         values = {"model": e["model"], **pick(e, "part_number", "u_height", "is_full_depth", "description",
                                                "comments")}
         values["manufacturer"] = ld.ref(f"{path}.manufacturer", Manufacturer, slug=e["manufacturer"])
-        dtype, _ = ld.upsert(path, DeviceType, {"slug": e["slug"]}, values)
+        dtype = ld.put(path, DeviceType, {"slug": e["slug"]}, values)
         ld.remember(DeviceType, dtype, slug=e["slug"])
         for j, t in enumerate(e.get("interfaces") or []):
             for name in expand_names(t["name"]):
@@ -119,17 +118,16 @@ def load_front_port_templates(ld: Loader, path: str, dtype: DeviceType, t: dict)
     """
     names, rears = expand_names(t["name"]), expand_names(t["rear_port"])
     if len(rears) not in (1, len(names)):
-        ld.fail(f"{path}.rear_port", f"{len(names)} front ports but {len(rears)} rear ports; give one rear port "
-                                     "or as many as front ports")
+        ld.fail(f"{path}.rear_port", _("{fronts} front ports but {rears} rear ports; give one rear port or as many "
+                                       "as front ports").format(fronts=len(names), rears=len(rears)))
     for k, name in enumerate(names):
         rear_name = rears[k] if len(rears) > 1 else rears[0]
         position = t.get("rear_port_position", 1) if len(rears) > 1 or len(names) == 1 else k + 1
-        rear = ld.ref(f"{path}.rear_port", RearPortTemplate, device_type=dtype,
-                      name=rear_name)
-        front, _ = ld.upsert(path, FrontPortTemplate, {"device_type": dtype, "name": name},
-                             pick(t, "type", "description"))
+        rear = ld.ref(f"{path}.rear_port", RearPortTemplate, device_type=dtype, name=rear_name)
+        front = ld.put(path, FrontPortTemplate, {"device_type": dtype, "name": name}, pick(t, "type", "description"))
         ld.upsert(path, PortTemplateMapping, {"front_port": front, "front_port_position": 1},
-                  {"device_type": dtype, "rear_port": rear, "rear_port_position": position}, field_paths={"rear_port_position": f"{path}.rear_port_position"})
+                  {"device_type": dtype, "rear_port": rear, "rear_port_position": position},
+                  field_paths={"rear_port_position": f"{path}.rear_port_position"})
 
 
 def load_devices(ld: Loader, entries: list) -> None:
@@ -146,8 +144,9 @@ def load_devices(ld: Loader, entries: list) -> None:
             values["tenant"] = ld.opt_ref(e, "tenant", path, Tenant)
         existing = ld.find(path, Device, name=e["name"])
         if existing and existing.device_type_id != dtype.pk:
-            ld.fail(f"{path}.device_type", f"device {existing.name} is a {existing.device_type} in NetBox; the loader "
-                                           "does not change device types (delete the device first)")
+            ld.fail(f"{path}.device_type", _("device {device} is a {type} in NetBox; the loader does not change "
+                                             "device types (delete the device first)").format(
+                device=existing.name, type=existing.device_type))
         device, outcome = ld.upsert(path, Device, {"name": e["name"]}, values, obj=existing)
         ld.remember(Device, device, name=e["name"])
         if outcome == CREATED:  # NetBox instantiated the device type's components
@@ -159,8 +158,8 @@ def load_devices(ld: Loader, entries: list) -> None:
             where = f"{path}.interfaces[{j}]"
             iface = ld.find(where, Interface, device=device, name=it["name"])
             if iface is None and "type" not in it:
-                ld.fail(f"{where}.name", f"device {device.name} has no interface {it['name']!r} (give its type to "
-                                         "create it)")
+                ld.fail(f"{where}.name", _("device {device} has no interface {name!r} (give its type to create it)")
+                        .format(device=device.name, name=it["name"]))
             ld.upsert(where, Interface, {"device": device, "name": it["name"]},
                       pick(it, "type", "description", "enabled", "mgmt_only"), obj=iface)
 
@@ -195,7 +194,7 @@ def sync_components(ld: Loader, path: str, device: Device) -> None:
 def port_end(ld: Loader, end: dict, path: str):
     kinds = [k for k in PORT_KINDS if end.get(k)]
     if len(kinds) != 1:
-        ld.fail(path, "give exactly one of interface, front_port, rear_port")
+        ld.fail(path, _("give exactly one of interface, front_port, rear_port"))
     device = ld.ref(f"{path}.device", Device, name=end["device"])
     kind = kinds[0]
     return ld.ref(f"{path}.{kind}", PORT_KINDS[kind], device=device, name=end[kind])
@@ -225,10 +224,12 @@ def load_cables(ld: Loader, entries: list) -> None:
                  for t in CableTermination.objects.filter(cable_id__in=cable_ids)}
         if len(cable_ids) != 1 or peers != {termination_key(a), termination_key(b)}:
             side = "a" if ends["a"] is not None else "b"
-            other = ", ".join(str(t.termination) for t in CableTermination.objects.filter(
-                cable_id=ends[side].cable_id).exclude(cable_end=ends[side].cable_end)) or "nothing"
-            ld.fail(f"{path}.{side}", f"{ends[side].termination} on {ends[side].termination.device} is already "
-                                      f"cabled to {other} (cable {ends[side].cable}); the loader does not re-patch")
+            other = ", ".join(f"{t.termination.device} {t.termination}" for t in CableTermination.objects.filter(
+                cable_id=ends[side].cable_id).exclude(cable_end=ends[side].cable_end)) or "-"
+            port = ends[side].termination
+            ld.fail(f"{path}.{side}", _("{port} on {device} is already cabled to {other} (cable {cable}); the loader "
+                                        "does not re-patch").format(port=port, device=port.device, other=other,
+                                                                   cable=ends[side].cable))
         ld.upsert(path, Cable, {}, values, obj=Cable.objects.get(pk=cable_ids.pop()))
 
 
@@ -238,12 +239,12 @@ def load_core(ld: Loader, data: dict) -> None:
     load_organizations(ld, data.get("organizations") or [])
     load_sites(ld, data.get("sites") or [])
     for i, e in enumerate(data.get("manufacturers") or []):
-        obj, _ = ld.upsert(f"manufacturers[{i}]", Manufacturer, {"slug": e["slug"]},
-                           {"name": e["name"], **pick(e, "description")})
+        obj = ld.put(f"manufacturers[{i}]", Manufacturer, {"slug": e["slug"]},
+                     {"name": e["name"], **pick(e, "description")})
         ld.remember(Manufacturer, obj, slug=e["slug"])
     for i, e in enumerate(data.get("device_roles") or []):
-        obj, _ = ld.upsert(f"device_roles[{i}]", DeviceRole, {"slug": e["slug"]},
-                           {"name": e["name"], **pick(e, "color", "description")})
+        obj = ld.put(f"device_roles[{i}]", DeviceRole, {"slug": e["slug"]},
+                     {"name": e["name"], **pick(e, "color", "description")})
         ld.remember(DeviceRole, obj, slug=e["slug"])
     load_device_types(ld, data.get("device_types") or [])
     load_devices(ld, data.get("devices") or [])

@@ -9,6 +9,7 @@ and site. Splices and terminations are never moved: a strand or port already use
 import datetime
 
 from dcim.models import Device, FrontPort, Interface, RearPort, Site
+from django.utils.translation import gettext as _
 from tenancy.models import Tenant
 
 from ..choices import StrandStatusChoices
@@ -50,7 +51,8 @@ class PlantLoader:
     def strand(self, path: str, cable: FiberCable, number: int) -> FiberStrand:
         strand = self.strands(cable).get(number)
         if strand is None:
-            self.ld.fail(path, f"cable {cable.name} has no strand {number} (it has {cable.strand_count})")
+            self.ld.fail(path, _("cable {cable} has no strand {number} (it has {count})").format(
+                cable=cable.name, number=number, count=cable.strand_count))
         return strand
 
     def cable(self, path: str, name: str) -> FiberCable:
@@ -64,7 +66,7 @@ class PlantLoader:
             values = pick(e, "kind", "status", "length_m", "geometry", "description", "comments")
             if "asset_owner" in e:
                 values["asset_owner"] = self.ld.opt_ref(e, "asset_owner", path, Tenant)
-            obj, _ = self.ld.upsert(path, RouteSegment, {"name": e["name"]}, values)
+            obj = self.ld.put(path, RouteSegment, {"name": e["name"]}, values)
             self.ld.remember(RouteSegment, obj, name=e["name"])
 
     def splice_closures(self, entries: list) -> None:
@@ -74,7 +76,7 @@ class PlantLoader:
             values.update(latitude=coordinate(e["latitude"]), longitude=coordinate(e["longitude"]))
             if "site" in e:
                 values["site"] = self.ld.opt_ref(e, "site", path, Site)
-            obj, _ = self.ld.upsert(path, SpliceClosure, {"name": e["name"]}, values)
+            obj = self.ld.put(path, SpliceClosure, {"name": e["name"]}, values)
             self.ld.remember(SpliceClosure, obj, name=e["name"])
 
     def fiber_cables(self, entries: list) -> None:
@@ -84,11 +86,11 @@ class PlantLoader:
             for end in ("a", "b"):
                 if f"{end}_site" in e or f"{end}_closure" in e:  # one end given: the other field is cleared
                     values[f"{end}_site"] = self.ld.opt_ref(e, f"{end}_site", path, Site)
-                    values[f"{end}_closure"] = self.ld.opt_ref(e, f"{end}_closure", path, SpliceClosure, field="name")
+                    values[f"{end}_closure"] = self.ld.opt_ref(e, f"{end}_closure", path, SpliceClosure,
+                                                               field="name")
             existing = self.ld.find(path, FiberCable, name=e["name"])
             before = existing.strands.count() if existing else 0
-            cable, outcome = self.ld.upsert(path, FiberCable, {"name": e["name"]}, values,
-                                            obj=existing)
+            cable, outcome = self.ld.upsert(path, FiberCable, {"name": e["name"]}, values, obj=existing)
             self.ld.remember(FiberCable, cable, name=e["name"])
             if outcome != UNCHANGED:
                 self._strands.pop(cable.pk, None)
@@ -110,14 +112,15 @@ class PlantLoader:
         wanted: dict[int, str] = {}
         for status, numbers in statuses.items():
             if status not in StrandStatusChoices.values():
-                self.ld.fail(f"{path}.{status}", f"unknown strand status; expected one of "
-                                                 f"{', '.join(StrandStatusChoices.values())}")
+                self.ld.fail(f"{path}.{status}", _("unknown strand status; expected one of {choices}").format(
+                    choices=", ".join(StrandStatusChoices.values())))
             for number in parse_numbers(numbers):
                 if number > cable.strand_count:
-                    self.ld.fail(f"{path}.{status}", f"cable {cable.name} has {cable.strand_count} strands; strand "
-                                                     f"{number} does not exist")
+                    self.ld.fail(f"{path}.{status}", _("cable {cable} has no strand {number} (it has {count})")
+                                 .format(cable=cable.name, number=number, count=cable.strand_count))
                 if wanted.setdefault(number, status) != status:
-                    self.ld.fail(f"{path}.{status}", f"strand {number} is listed as {wanted[number]} and {status}")
+                    self.ld.fail(f"{path}.{status}", _("strand {number} is listed as {first} and {second}").format(
+                        number=number, first=wanted[number], second=status))
         for number, strand in sorted(self.strands(cable).items()):
             status = wanted.get(number, StrandStatusChoices.AVAILABLE)
             if strand.status != status:
@@ -134,8 +137,10 @@ class PlantLoader:
             for key in ("a_cable", "b_cable"):
                 cables[key] = self.cable(f"{path}.{key}", e[key])
                 if cables[key].end_at_closure(closure.pk) is None:
-                    self.ld.fail(f"{path}.{key}", f"cable {cables[key].name} does not end in closure {closure.name} "
-                                                  f"(its ends: {cables[key].end('A')} / {cables[key].end('B')})")
+                    cable = cables[key]
+                    self.ld.fail(f"{path}.{key}", _("cable {cable} does not end in closure {closure} (its ends: "
+                                                    "{a} / {b})").format(cable=cable.name, closure=closure.name,
+                                                                         a=cable.end("A"), b=cable.end("B")))
             if closure.pk not in self._splices:
                 self._splices[closure.pk] = {}
                 for s in Splice.objects.filter(closure=closure):
@@ -153,12 +158,13 @@ class PlantLoader:
                         mine = a if a.pk in spliced else b
                         clash = spliced[mine.pk]
                         other = clash.strand_b if clash.strand_a_id == mine.pk else clash.strand_a
-                        self.ld.fail(where, f"strand {mine} is already spliced to {other} in {closure.name}; the "
-                                            "loader does not re-splice (delete that splice first)")
+                        self.ld.fail(where, _("strand {strand} is already spliced to {other} in {closure}; the loader "
+                                              "does not re-splice (delete that splice first)").format(
+                            strand=mine, other=other, closure=closure.name))
                 else:
                     splice = Splice(closure=closure, strand_a=a, strand_b=b)
-                splice, _ = self.ld.upsert(where, Splice, {}, values, obj=splice,
-                                           field_paths={"strand_a": where, "strand_b": where})
+                splice = self.ld.put(where, Splice, {}, values, obj=splice,
+                                     field_paths={"strand_a": where, "strand_b": where})
                 spliced[a.pk] = spliced[b.pk] = splice
 
     def strand_terminations(self, entries: list) -> None:
@@ -168,21 +174,25 @@ class PlantLoader:
             device = self.ld.ref(f"{path}.device", Device, name=e["device"])
             kinds = [k for k in ("rear_ports", "front_ports") if e.get(k)]
             if len(kinds) != 1:
-                self.ld.fail(path, "give exactly one of rear_ports, front_ports")
+                self.ld.fail(path, _("give exactly one of rear_ports, front_ports"))
             kind = kinds[0]
             field, other_field, model = (("rear_port", "front_port", RearPort) if kind == "rear_ports"
                                          else ("front_port", "rear_port", FrontPort))
             numbers, names = parse_numbers(e["strands"]), expand_names(e[kind])
             if len(numbers) != len(names):
-                self.ld.fail(path, f"{len(numbers)} strands but {len(names)} {kind.replace('_', ' ')}")
+                self.ld.fail(path, _("{strands} strands but {ports} ports").format(strands=len(numbers),
+                                                                                    ports=len(names)))
             ends = [end for end in ("A", "B") if getattr(cable, f"{end.lower()}_site_id") == device.site_id]
             if not ends:
-                self.ld.fail(f"{path}.device", f"cable {cable.name} does not end at site {device.site} of device "
-                                               f"{device.name} (its ends: {cable.end('A')} / {cable.end('B')})")
+                self.ld.fail(f"{path}.device", _("cable {cable} does not end at site {site} of device {device} (its "
+                                                 "ends: {a} / {b})").format(cable=cable.name, site=device.site,
+                                                                            device=device.name, a=cable.end("A"),
+                                                                            b=cable.end("B")))
             end = e.get("cable_end") or ends[0]
             if end not in ends or (len(ends) > 1 and not e.get("cable_end")):
-                self.ld.fail(f"{path}.cable_end", f"give the cable end (A or B) of {cable.name} at {device.site}"
-                             if len(ends) > 1 else f"the {end}-end of {cable.name} is not at {device.site}")
+                message = (_("give the cable end (A or B) of {cable} at {site}") if len(ends) > 1
+                           else _("the {end}-end of {cable} is not at {site}"))
+                self.ld.fail(f"{path}.cable_end", message.format(cable=cable.name, site=device.site, end=end))
             ports = {p.name: p for p in model.objects.filter(device=device).select_related("device")}
             by_strand = {t.strand_id: t for t in StrandTermination.objects.filter(strand__cable=cable, cable_end=end)}
             by_port = {getattr(t, f"{field}_id"): t
@@ -192,14 +202,15 @@ class PlantLoader:
                 strand = self.strand(where, cable, number)
                 port = ports.get(name)
                 if port is None:
-                    self.ld.fail(f"{path}.{kind}[{k}]", f"device {device.name} has no {field.replace('_', ' ')} "
-                                                        f"named {name!r}")
+                    self.ld.fail(f"{path}.{kind}[{k}]", _("no {object}").format(
+                        object=self.ld.describe(model, {"name": name, "device": device})))
                 current, holder = by_strand.get(strand.pk), by_port.get(port.pk)
                 if holder is not None and (current is None or holder.pk != current.pk):
-                    self.ld.fail(where, f"{field.replace('_', ' ')} {name} of {device.name} already holds strand "
-                                        f"{holder.strand}; the loader does not move terminations")
+                    self.ld.fail(where, _("port {port} of {device} already holds strand {strand}; the loader does "
+                                          "not move terminations").format(port=name, device=device.name,
+                                                                          strand=holder.strand))
                 obj = current or StrandTermination(strand=strand, cable_end=end)
-                obj, _ = self.ld.upsert(where, StrandTermination, {}, {field: port, other_field: None}, obj=obj)
+                obj = self.ld.put(where, StrandTermination, {}, {field: port, other_field: None}, obj=obj)
                 by_strand[strand.pk] = by_port[port.pk] = obj
 
     def connections(self, entries: list) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .base import Loader, LoadError, Stats
 from .core import load_core
@@ -24,17 +25,19 @@ def read_network_file(path: str | Path) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
-        raise LoadError([("", f"cannot read {path}: {e.strerror}")]) from e
+        raise LoadError([("", _("cannot read {path}: {error}").format(path=path, error=e.strerror))]) from e
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
         if path.suffix.lower() in (".yaml", ".yml"):
             return yaml.safe_load(text)
     except json.JSONDecodeError as e:
-        raise LoadError([("", f"{path}: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}")]) from e
+        raise LoadError([("", _("{path}: invalid JSON at line {line}, column {column}: {error}").format(
+            path=path, line=e.lineno, column=e.colno, error=e.msg))]) from e
     except yaml.YAMLError as e:
-        raise LoadError([("", f"{path}: invalid YAML: {e}")]) from e
-    raise LoadError([("", f"{path}: unknown file type {path.suffix!r}; use .yaml, .yml or .json")])
+        raise LoadError([("", _("{path}: invalid YAML: {error}").format(path=path, error=e))]) from e
+    raise LoadError([("", _("{path}: unknown file type {suffix!r}; use .yaml, .yml or .json").format(
+        path=path, suffix=path.suffix))])
 
 
 def load_network(data: dict, *, dry_run: bool = False) -> Stats:

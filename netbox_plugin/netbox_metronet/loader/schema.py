@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 __all__ = ("FORMAT", "SCHEMA", "SECTIONS", "expand_names", "parse_numbers", "validate")
 
 FORMAT = "metronet-network/1"
@@ -114,10 +116,10 @@ def parse_numbers(value: Any) -> list[int]:
     [1, 3, 4, 5]
     """
     if isinstance(value, bool):
-        raise ValueError("expected strand numbers, got a boolean")
+        raise ValueError(_("expected strand numbers, got a boolean"))
     if isinstance(value, int):
         if value < 1:
-            raise ValueError(f"numbers start at 1, got {value}")
+            raise ValueError(_("numbers start at 1, got {value}").format(value=value))
         return [value]
     if isinstance(value, list):
         return [n for item in value for n in parse_numbers(item)]
@@ -126,13 +128,13 @@ def parse_numbers(value: Any) -> list[int]:
         for part in value.split(","):
             match = _RANGE.match(part)
             if not match:
-                raise ValueError(f"{value!r} is not a number or a range like '1-24'")
+                raise ValueError(_("{value!r} is not a number or a range like '1-24'").format(value=value))
             first, last = int(match[1]), int(match[2] or match[1])
             if first < 1 or last < first:
-                raise ValueError(f"range {part.strip()!r} must go up from 1")
+                raise ValueError(_("range {range!r} must go up from 1").format(range=part.strip()))
             numbers.extend(range(first, last + 1))
         return numbers
-    raise ValueError(f"expected strand numbers (5, '1-24' or a list), got {type(value).__name__}")
+    raise ValueError(_("expected strand numbers (5, '1-24' or a list), got {type}").format(type=_type(value)))
 
 
 def expand_names(value: Any) -> list[str]:
@@ -144,7 +146,7 @@ def expand_names(value: Any) -> list[str]:
     if isinstance(value, list):
         return [name for item in value for name in expand_names(item)]
     if not isinstance(value, str) or not value:
-        raise ValueError(f"expected a name or a pattern like 'R[1-24]', got {value!r}")
+        raise ValueError(_("expected a name or a pattern like 'R[1-24]', got {value!r}").format(value=value))
     match = _PATTERN.match(value)
     if not match:
         return [value]
@@ -158,25 +160,25 @@ def _check(value: Any, spec: F, path: str, errors: list[tuple[str, str]]) -> Non
         return
     if kind in ("str", "text"):
         if not isinstance(value, str):
-            hint = " (quote it: IČO and other digit strings must be strings)" if isinstance(value, int) else ""
-            errors.append((path, f"expected a string, got {_type(value)}{hint}"))
+            hint = _(" (quote it: an IČO and other digit strings must be strings)") if isinstance(value, int) else ""
+            errors.append((path, _("expected a string, got {type}").format(type=_type(value)) + hint))
     elif kind == "int":
         if not isinstance(value, int) or isinstance(value, bool):
-            errors.append((path, f"expected an integer, got {_type(value)}"))
+            errors.append((path, _("expected an integer, got {type}").format(type=_type(value))))
     elif kind == "number":
         if not isinstance(value, int | float) or isinstance(value, bool):
-            errors.append((path, f"expected a number, got {_type(value)}"))
+            errors.append((path, _("expected a number, got {type}").format(type=_type(value))))
     elif kind == "bool":
         if not isinstance(value, bool):
-            errors.append((path, f"expected true or false, got {_type(value)}"))
+            errors.append((path, _("expected true or false, got {type}").format(type=_type(value))))
     elif kind == "date":
         if isinstance(value, str):
             try:
                 datetime.date.fromisoformat(value)
             except ValueError:
-                errors.append((path, f"expected a date YYYY-MM-DD, got {value!r}"))
+                errors.append((path, _("expected a date YYYY-MM-DD, got {value!r}").format(value=value)))
         elif not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-            errors.append((path, f"expected a date YYYY-MM-DD, got {_type(value)}"))
+            errors.append((path, _("expected a date YYYY-MM-DD, got {value!r}").format(value=_type(value))))
     elif kind == "numbers":
         try:
             parse_numbers(value)
@@ -189,26 +191,27 @@ def _check(value: Any, spec: F, path: str, errors: list[tuple[str, str]]) -> Non
             errors.append((path, str(e)))
     elif kind == "strand_status":
         if not isinstance(value, dict):
-            errors.append((path, f"expected a mapping of status to strand numbers, got {_type(value)}"))
+            errors.append((path, _("expected a mapping of status to strand numbers, got {type}").format(
+                type=_type(value))))
             return
         for status, numbers in value.items():
             _check(numbers, F("numbers"), f"{path}.{status}", errors)
     elif kind == "pairs":
         if not isinstance(value, list) or not value:
-            errors.append((path, "expected a list of [strand A, strand B] or [strand A, strand B, loss dB]"))
+            errors.append((path, _("expected a list of [strand A, strand B] or [strand A, strand B, loss dB]")))
             return
         for i, pair in enumerate(value):
             ok = (isinstance(pair, list) and len(pair) in (2, 3)
                   and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in pair[:2])
                   and (len(pair) == 2 or (isinstance(pair[2], int | float) and not isinstance(pair[2], bool))))
             if not ok:
-                errors.append((f"{path}[{i}]", f"expected [strand A, strand B] or [strand A, strand B, loss dB], "
-                                               f"got {pair!r}"))
+                errors.append((f"{path}[{i}]", _("expected [strand A, strand B] or [strand A, strand B, loss dB], "
+                                                 "got {value!r}").format(value=pair)))
     elif kind == "map":
         _check_mapping(value, spec.sub, path, errors)
     elif kind == "maps":
         if not isinstance(value, list):
-            errors.append((path, f"expected a list, got {_type(value)}"))
+            errors.append((path, _("expected a list, got {type}").format(type=_type(value))))
             return
         for i, item in enumerate(value):
             _check_mapping(item, spec.sub, f"{path}[{i}]", errors)
@@ -218,15 +221,16 @@ def _check(value: Any, spec: F, path: str, errors: list[tuple[str, str]]) -> Non
 
 def _check_mapping(value: Any, fields: dict[str, F], path: str, errors: list[tuple[str, str]]) -> None:
     if not isinstance(value, dict):
-        errors.append((path, f"expected a mapping, got {_type(value)}"))
+        errors.append((path, _("expected a mapping, got {type}").format(type=_type(value))))
         return
     for key in value:
         if key not in fields:
-            errors.append((_join(path, str(key)), f"unknown key (expected one of: {', '.join(fields)})"))
+            errors.append((_join(path, str(key)), _("unknown key (expected one of: {keys})").format(
+                keys=", ".join(fields))))
     for key, spec in fields.items():
         if key not in value or value[key] is None:
             if spec.required:
-                errors.append((_join(path, key), "required"))
+                errors.append((_join(path, key), _("required")))
             continue
         _check(value[key], spec, _join(path, key), errors)
 
@@ -243,8 +247,9 @@ def validate(data: Any) -> list[tuple[str, str]]:
     """All structural problems of a loaded file as ``(path, message)``, empty when it is well-formed."""
     errors: list[tuple[str, str]] = []
     if not isinstance(data, dict):
-        return [("", f"the file must hold a mapping of sections, got {_type(data)}")]
+        return [("", _("the file must hold a mapping of sections, got {type}").format(type=_type(data)))]
     _check_mapping(data, SCHEMA, "", errors)
     if isinstance(data.get("format"), str) and data["format"] != FORMAT:
-        errors.append(("format", f"unsupported format {data['format']!r}; this loader reads {FORMAT!r}"))
+        errors.append(("format", _("unsupported format {value!r}; this loader reads {format!r}").format(
+            value=data["format"], format=FORMAT)))
     return errors
