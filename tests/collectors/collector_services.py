@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from metronet_collectors.sim import find_binary
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from collector_services import InfluxDB, require_binary
+
 from metronet_collectors.sim import SimDevice, SimInterface, SnmpdAgent
 from metronet_collectors.sim.agent import V3User
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from metronet_collectors.config import ConfigError, Secret, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 from collector_services import InfluxDB, free_tcp_port
+from prometheus_client import CollectorRegistry
+
 from metronet_collectors.collector import Collector
 from metronet_collectors.config import parse_config
 from metronet_collectors.metrics import CollectorMetrics
 from metronet_collectors.sim import SimInterface
 from metronet_collectors.sim.agent import free_udp_port
 from metronet_collectors.spool import Spool
-from prometheus_client import CollectorRegistry
 
 ROOT = Path(__file__).resolve().parents[2]
 RATE_IN, RATE_OUT = 2.4e8, 6.0e7

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from metronet_collectors.model import Device, DeviceSample, InterfaceRates, InterfaceSample
 from metronet_collectors.rates import RateCalculator, SkipReason
 

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+
 from metronet_collectors.config import parse_config
 from metronet_collectors.model import DeviceSample, InterfaceRates, PollError, PollErrorReason
 from metronet_collectors.rates import RateCalculator, SkipReason
