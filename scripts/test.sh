@@ -22,6 +22,7 @@ run_pytests() {
 
 run_plugin_tests() {
   export METRONET_TEST_DB_NAME="${METRONET_TEST_DB_NAME:-test_metronet}"
+  export METRONET_TIME_ZONE=UTC
   say "checking that the plugin's migrations are up to date"
   METRONET_DB_NAME="$METRONET_TEST_DB_NAME" netbox makemigrations netbox_metronet --check --dry-run >/dev/null 2>"$LOGS/makemigrations.log" \
     || { cat "$LOGS/makemigrations.log" >&2; netbox makemigrations netbox_metronet --check --dry-run >&2 || true;

@@ -5,6 +5,7 @@ from . import views_organizations, views_plant, views_reports, views_rollout
 app_name = "netbox_metronet"
 
 router = NetBoxRouter()
+router.APIRootView = views_organizations.MetroNetRootView
 for module in (views_organizations, views_plant, views_rollout):
     for prefix, viewset in module.ROUTES:
         router.register(prefix, viewset)

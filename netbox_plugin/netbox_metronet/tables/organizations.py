@@ -10,8 +10,9 @@ from ..models import OrganizationProfile
 
 __all__ = ("ConnectionSummaryColumn", "OrganizationProfileTable")
 
+
 class ConnectionSummaryColumn(tables.Column):
-    """"connected / all" connections of the organization, linked to its connection list. Needs the
+    """The organization's connections as "connected / all", linked to its connection list. Needs the
     ``connection_count`` and ``connected_count`` annotations of the list view's queryset."""
 
     def __init__(self, *args, **kwargs):

@@ -136,6 +136,14 @@ class FiberCableViewTestCase(PluginURLMixin, ViewTestCases.PrimaryObjectViewTest
         self.assertEqual(cable.strands.count(), 24)
 
     @override_settings(EXEMPT_VIEW_PERMISSIONS=["*"])
+    def test_json_import_takes_the_route_as_a_list(self):
+        self.add_permissions("netbox_metronet.add_fibercable")
+        data = [{"name": "K10", "strand_count": 12, "a_site": "Site 1", "b_closure": "C2", "segments": ["R3", "R1"]}]
+        response = self.client.post(self._get_url("bulk_import"), {"data": json.dumps(data), "format": "json"})
+        self.assertHttpStatus(response, 302)
+        self.assertEqual([s.name for s in FiberCable.objects.get(name="K10").ordered_segments], ["R3", "R1"])
+
+    @override_settings(EXEMPT_VIEW_PERMISSIONS=["*"])
     def test_import_names_an_unknown_segment(self):
         response = self._import("name,strand_count,a_site,b_closure,segments", 'K10,24,Site 1,C2,"R1,R77"')
         self.assertHttpStatus(response, 200)
@@ -335,6 +343,15 @@ class SpliceViewTestCase(PluginURLMixin, ViewTestCases.PrimaryObjectViewTestCase
         self.assertHttpStatus(response, 200)
         self.assertIn("Record 2 strand_a: Cable K1 has no strand 99 (it has 24 strands).", response.content.decode())
         self.assertEqual(Splice.objects.count(), before)
+
+    @override_settings(EXEMPT_VIEW_PERMISSIONS=["*"])
+    def test_yaml_import(self):
+        self.add_permissions("netbox_metronet.add_splice")
+        data = "- closure: C1\n  cable_a: K1\n  strand_a: 9\n  cable_b: K3\n  strand_b: 9\n  loss_db: 0.02\n"
+        response = self.client.post(self._get_url("bulk_import"), {"data": data, "format": "yaml"})
+        self.assertHttpStatus(response, 302)
+        splice = Splice.objects.get(strand_a=strand(self.p.k1, 9))
+        self.assertEqual((splice.strand_b, splice.loss_db), (strand(self.p.k3, 9), Decimal("0.02")))
 
     @override_settings(EXEMPT_VIEW_PERMISSIONS=["*"])
     def test_import_rejects_a_strand_spliced_twice(self):
