@@ -1,8 +1,8 @@
 """The small interface the answers need from a graph library, with a networkx and a rustworkx version.
 
-Vertices are the integers ``0..n-1``; edges carry a float weight (used by shortest paths only). The
-answers never touch the libraries directly, so the choice stays one option
-(:attr:`AnalysisOptions.backend`) and the benchmark can run both on the same data.
+Vertices are integers; edges carry a float weight (used by shortest paths only). The answers never touch
+the libraries directly, so the choice stays one option (:attr:`AnalysisOptions.backend`) and the
+benchmark runs both on the same data.
 """
 
 from __future__ import annotations
@@ -16,11 +16,15 @@ __all__ = ("Graph", "make_graph")
 
 
 class Graph(Protocol):
-    """An undirected simple graph on ``0..n-1``."""
+    """An undirected simple graph; vertex ids are those given when it was built."""
 
     def neighbors(self, v: int) -> Iterable[int]: ...
 
     def degree(self, v: int) -> int: ...
+
+    def induced(self, vertices: Collection[int]) -> Graph:
+        """The subgraph induced on ``vertices``, as a graph of its own (same vertex ids)."""
+        ...
 
     def blocks(self, vertices: Collection[int] | None = None) -> list[list[int]]:
         """Biconnected components (vertex lists) of the subgraph induced on ``vertices`` (all when None)."""
@@ -40,80 +44,101 @@ class Graph(Protocol):
 
 
 def make_graph(backend: BackendName, n: int, edges: Sequence[tuple[int, int, float]]) -> Graph:
-    """Build a graph with the named library (imported only when used)."""
+    """A graph on ``0..n-1`` built with the named library (imported only when used)."""
     if backend == "rustworkx":
-        return _RxGraph(n, edges)
+        import rustworkx as rx
+
+        graph: rx.PyGraph[int, float] = rx.PyGraph(multigraph=False)
+        graph.add_nodes_from(range(n))
+        graph.add_edges_from(list(edges))
+        return _RxGraph(graph)
     if backend == "networkx":
-        return _NxGraph(n, edges)
+        import networkx as nx
+
+        nx_graph: nx.Graph[int] = nx.Graph()
+        nx_graph.add_nodes_from(range(n))
+        nx_graph.add_weighted_edges_from(edges, weight="w")
+        return _NxGraph(nx_graph)
     raise ValueError(f"unknown graph backend {backend!r} (rustworkx or networkx)")
 
 
 class _RxGraph:
-    def __init__(self, n: int, edges: Sequence[tuple[int, int, float]]) -> None:
+    """A rustworkx graph whose node payloads are the vertex ids (node indices differ in subgraphs)."""
+
+    def __init__(self, graph: object) -> None:
         import rustworkx as rx
 
+        assert isinstance(graph, rx.PyGraph)
         self._rx = rx
-        graph: rx.PyGraph[int, float] = rx.PyGraph(multigraph=False)
-        graph.add_nodes_from(range(n))
-        graph.add_edges_from(list(edges))
-        self._g = graph
+        self._g: rx.PyGraph[int, float] = graph
+        self._ids: list[int] = graph.nodes()
+        self._index = {v: i for i, v in enumerate(self._ids)}
+
+    def _sub(self, vertices: Collection[int]) -> tuple[object, list[int]]:
+        sub = self._g.subgraph([self._index[v] for v in vertices if v in self._index])
+        return sub, sub.nodes()
 
     def neighbors(self, v: int) -> Iterable[int]:
-        return self._g.neighbors(v)
+        return [self._ids[i] for i in self._g.neighbors(self._index[v])]
 
     def degree(self, v: int) -> int:
-        return self._g.degree(v)
+        return self._g.degree(self._index[v])
+
+    def induced(self, vertices: Collection[int]) -> Graph:
+        return _RxGraph(self._sub(vertices)[0])
 
     def blocks(self, vertices: Collection[int] | None = None) -> list[list[int]]:
-        graph = self._g if vertices is None else self._g.subgraph(list(vertices))
-        payload = graph.nodes()  # the payload of a vertex is its id, also in a subgraph
+        graph, ids = (self._g, self._ids) if vertices is None else self._sub(vertices)
+        assert isinstance(graph, self._rx.PyGraph)
         groups: dict[int, set[int]] = {}
         for (u, v), comp in self._rx.biconnected_components(graph).items():
             group = groups.setdefault(comp, set())
-            group.add(payload[u])
-            group.add(payload[v])
+            group.add(ids[u])
+            group.add(ids[v])
         return [list(group) for group in groups.values()]
 
     def component(self, source: int, vertices: Collection[int]) -> set[int]:
-        sub = self._g.subgraph(list(vertices))
-        payload = sub.nodes()
+        graph, ids = self._sub(vertices)
+        assert isinstance(graph, self._rx.PyGraph)
         try:
-            local = payload.index(source)
+            local = ids.index(source)
         except ValueError:
             return set()
-        return {payload[i] for i in self._rx.node_connected_component(sub, local)}
+        return {ids[i] for i in self._rx.node_connected_component(graph, local)}
 
     def distances(self, source: int) -> dict[int, int]:
-        return {v: depth for depth, layer in enumerate(self._rx.bfs_layers(self._g, [source])) for v in layer}
+        layers = self._rx.bfs_layers(self._g, [self._index[source]])
+        return {self._ids[i]: depth for depth, layer in enumerate(layers) for i in layer}
 
     def shortest_path(self, source: int, target: int, removed: Collection[int] = ()) -> list[int] | None:
+        if source in removed or target in removed or source not in self._index or target not in self._index:
+            return None
         graph = self._g
         if removed:
             graph = graph.copy()
-            graph.remove_nodes_from(list(removed))
-            if source in removed or target in removed:
-                return None
-        paths = self._rx.dijkstra_shortest_paths(graph, source, target=target, weight_fn=float)
-        if target not in paths:
-            return None
-        return list(paths[target])
+            graph.remove_nodes_from([self._index[v] for v in removed if v in self._index])
+        paths = self._rx.dijkstra_shortest_paths(graph, self._index[source], target=self._index[target],
+                                                 weight_fn=float)
+        path = paths.get(self._index[target]) if self._index[target] in paths else None
+        return None if path is None else [self._ids[i] for i in path]
 
 
 class _NxGraph:
-    def __init__(self, n: int, edges: Sequence[tuple[int, int, float]]) -> None:
+    def __init__(self, graph: object) -> None:
         import networkx as nx
 
+        assert isinstance(graph, nx.Graph)
         self._nx = nx
-        graph: nx.Graph[int] = nx.Graph()
-        graph.add_nodes_from(range(n))
-        graph.add_weighted_edges_from(edges, weight="w")
-        self._g = graph
+        self._g: nx.Graph[int] = graph
 
     def neighbors(self, v: int) -> Iterable[int]:
         return self._g.adj[v]
 
     def degree(self, v: int) -> int:
         return len(self._g.adj[v])
+
+    def induced(self, vertices: Collection[int]) -> Graph:
+        return _NxGraph(self._g.subgraph(vertices).copy())
 
     def blocks(self, vertices: Collection[int] | None = None) -> list[list[int]]:
         graph = self._g if vertices is None else self._g.subgraph(vertices)
@@ -130,7 +155,7 @@ class _NxGraph:
         return dict(self._nx.single_source_shortest_path_length(self._g, source))
 
     def shortest_path(self, source: int, target: int, removed: Collection[int] = ()) -> list[int] | None:
-        if source in removed or target in removed:
+        if source in removed or target in removed or source not in self._g or target not in self._g:
             return None
         graph = self._nx.restricted_view(self._g, removed, []) if removed else self._g
         try:

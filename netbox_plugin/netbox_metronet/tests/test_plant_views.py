@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from core.models import ObjectType
 from django.test import override_settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from netbox.choices import CSVDelimiterChoices, ImportFormatChoices
 from users.models import ObjectPermission
 from utilities.testing import TestCase, ViewTestCases, create_tags
@@ -234,14 +234,8 @@ class FiberStrandViewTestCase(PluginURLMixin, ViewTestCases.PrimaryObjectViewTes
         self.assertIn("background-color: #ff8000", content)  # orange
         self.assertIn(splice.get_absolute_url(), content)
         self.assertIn("Front 1", content)
-        try:
-            trace_url = reverse("plugins:netbox_metronet:trace") + f"?strand={fiber.pk}"
-        except NoReverseMatch:
-            trace_url = None
-        if trace_url:
-            self.assertIn(f'href="{trace_url}"', content)
-        else:
-            self.assertNotIn("?strand=", content)
+        trace_url = reverse("plugins:netbox_metronet:trace") + f"?strand={fiber.pk}"
+        self.assertIn(f'href="{trace_url}"', content)
 
 
 class SpliceClosureViewTestCase(PluginURLMixin, ViewTestCases.PrimaryObjectViewTestCase):
