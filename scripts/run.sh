@@ -28,8 +28,8 @@ prepare_netbox() {
   netbox shell --no-startup -c "
 import os
 from users.models import User
-u, _ = User.objects.get_or_create(username='admin', defaults={'is_superuser': True, 'is_staff': True})
-u.is_superuser = u.is_staff = u.is_active = True
+u, _ = User.objects.get_or_create(username='admin', defaults={'is_superuser': True})
+u.is_superuser = u.is_active = True
 u.set_password(os.environ['METRONET_ADMIN_PASSWORD'])
 u.save()
 " >>"$LOGS/stack-setup.log" 2>&1 || die "could not create the admin user (see $LOGS/stack-setup.log)"

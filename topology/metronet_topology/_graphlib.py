@@ -119,8 +119,8 @@ class _RxGraph:
             graph.remove_nodes_from([self._index[v] for v in removed if v in self._index])
         paths = self._rx.dijkstra_shortest_paths(graph, self._index[source], target=self._index[target],
                                                  weight_fn=float)
-        path = paths.get(self._index[target]) if self._index[target] in paths else None
-        return None if path is None else [self._ids[i] for i in path]
+        local = self._index[target]
+        return [self._ids[i] for i in paths[local]] if local in paths else None
 
 
 class _NxGraph:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._compile import ServiceRef, VKind
+from ._cuts import CutVertices
 from .model import CableEnd, ElementKind, ElementRef, PlaceKind
-from .topology import CutVertices, Topology
+from .topology import Topology
 
 __all__ = ("CutImpact", "cut_impact", "cut_impacts")
 

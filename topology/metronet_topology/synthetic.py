@@ -229,9 +229,9 @@ def synthetic_network(spec: SyntheticSpec | None = None) -> dict[str, Any]:
             cable = b.cable({"site": pop}, {"site": site}, list(reversed(tree.up(chamber))))
             b.link(up_device, switch, [b.strand(cable)], [])
         else:
-            feeder, closure = feeders[p][point]
+            feeder_cable, closure = feeders[p][point]
             drop = b.cable({"closure": closure}, {"site": site}, list(reversed(tree.up(chamber, point))))
-            b.link(up_device, switch, [b.strand(feeder), b.strand(drop)], [closure])
+            b.link(up_device, switch, [b.strand(feeder_cable), b.strand(drop)], [closure])
         placed[p].append((switch, site, chamber, 1))
 
     for n, (switch, site, chamber, _) in enumerate(rng.sample([x for xs in placed for x in xs], tails)):

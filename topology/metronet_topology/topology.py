@@ -14,10 +14,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from ._blocks import BlockTree, SubtreeIndex
 from ._compile import Compiled, ServiceRef, VKind, compile_network
+from ._cuts import Baseline, CutVertices, analyse_cut
 from ._graphlib import Graph, make_graph
 from .errors import UnknownElementError
 from .model import ElementKind, ElementRef
@@ -25,17 +25,6 @@ from .network import Network
 from .options import AnalysisOptions
 
 __all__ = ("CutVertices", "ServiceRef", "Topology")
-
-
-@dataclass(frozen=True, slots=True)
-class CutVertices:
-    """What a set of removed vertices does, in vertex ids."""
-
-    removed: frozenset[int]
-    offline: frozenset[int]
-    unreachable_devices: frozenset[int]
-    degraded: frozenset[int]
-    rerouted: frozenset[int]
 
 
 class Topology:
@@ -52,24 +41,30 @@ class Topology:
         c = self._c = compile_network(network, self.options)
         self._graph: Graph = make_graph(self.options.backend, len(c.kind), c.edges)
         accesses = list(c.access_at)
-        self._tree = BlockTree(self._graph, c.root, c.killers, accesses)
-        self._accesses_below = SubtreeIndex(self._tree.up, c.root, accesses)
-        self._devices_below = SubtreeIndex(self._tree.up, c.root, list(c.device_vertex.values()))
+        tree = self._tree = BlockTree(self._graph, c.root, c.killers, accesses)
         self._distance = self._graph.distances(c.root)
         self._primary: dict[int, int] = {}
         for v, d in self._distance.items():
             if v != c.root:
                 self._primary[v] = min(n for n in self._graph.neighbors(v) if self._distance.get(n) == d - 1)
-        self._primary_below = SubtreeIndex(self._primary, c.root, accesses)
-        self._reached_accesses = {s: [a for a in c.service_accesses[s] if self._tree.reached(a)]
-                                  for s in c.service_at}
-        self._primary_access = {s: min(reached, key=lambda a: (self._distance[a], a))
-                                for s, reached in self._reached_accesses.items() if reached}
+        reached = {s: [a for a in c.service_accesses[s] if tree.reached(a)] for s in c.service_at}
+        self._reached_accesses = reached
         none: frozenset[int] = frozenset()
         core = none if self.options.include_core else c.core_elements
         self._excluded = {s: (none if self.options.include_premises else c.premises[s]) | core
                           for s in c.service_at}
-        self._redundant = frozenset(s for s in c.service_at if self._is_redundant(s))
+        self._base = Baseline(
+            c=c, graph=self._graph, tree=tree,
+            accesses_below=SubtreeIndex(tree.up, c.root, accesses),
+            devices_below=SubtreeIndex(tree.up, c.root, list(c.device_vertex.values())),
+            primary_below=SubtreeIndex(self._primary, c.root, accesses),
+            reached_accesses=reached,
+            primary_access={s: min(r, key=lambda a: (self._distance[a], a)) for s, r in reached.items() if r},
+            excluded=self._excluded,
+            redundant=frozenset(s for s in c.service_at if self._is_redundant(s)),
+            ignored=core,
+        )
+        self._base.watch_certificates()
         self._cache: dict[frozenset[int], CutVertices] = {}
 
     # ---- services ---------------------------------------------------------------------------------
@@ -95,7 +90,7 @@ class Topology:
 
     def is_redundant(self, service: str | ServiceRef) -> bool:
         """Connected, and no single element (outside the excluded premises/core) cuts it off."""
-        return self._service_vertex(service) in self._redundant
+        return self._service_vertex(service) in self._base.redundant
 
     def _service_vertex(self, service: str | ServiceRef) -> int:
         return self._c.service_vertex[self.service(service).id]
@@ -154,78 +149,14 @@ class Topology:
     def _cut(self, removed: frozenset[int]) -> CutVertices:
         cached = self._cache.get(removed)
         if cached is None:
-            cached = self._cache[removed] = self._analyse_cut(removed)
+            cached = self._cache[removed] = analyse_cut(self._base, removed)
             if len(self._cache) > 1024:
                 self._cache.pop(next(iter(self._cache)))
         return cached
 
-    def _analyse_cut(self, removed: frozenset[int]) -> CutVertices:
-        """Per block touched by the cut: which entries lose the top, and which gain new separators."""
-        tree, graph, killers, c = self._tree, self._graph, self._c.killers, self._c
-        lost: set[int] = set()
-        weakened: list[tuple[int, set[int]]] = []
-        subs: dict[int, BlockTree] = {}
-        affected = {b for v in removed for b in tree.vertex_blocks.get(v, ()) if tree.top[b] != -1}
-        for b in affected:
-            members, top = tree.blocks[b], tree.top[b]
-            if top in removed:
-                lost.update(v for v in members if v != top)
-                continue
-            if len(members) == 2:
-                lost.update(v for v in members if v != top and v in removed)
-                continue
-            alive = [v for v in members if v not in removed]
-            targets = [v for v in alive if v != top and v in tree.marked]
-            sub = subs[b] = BlockTree(graph, top, killers, targets, alive)
-            for v in members:
-                if v == top:
-                    continue
-                if v in removed or not sub.reached(v):
-                    lost.add(v)
-                elif v in tree.marked:
-                    new = sub.spof(v) - tree.separators(v)
-                    if new:
-                        weakened.append((v, new))
-        lost_accesses = {a for v in lost for a in self._accesses_below.below(v)}
-        touched = {c.access_at[a].service_vertex for a in lost_accesses}
-        offline = {s for s in touched if lost_accesses.issuperset(self._reached_accesses[s])}
-        unreachable = {d for v in lost for d in self._devices_below.below(v)} - removed
-        degraded: set[int] = set()
-        for v, new in weakened:
-            for a in self._accesses_below.below(v):
-                s = c.access_at[a].service_vertex
-                if len(self._reached_accesses[s]) > 1:
-                    touched.add(s)
-                elif s in self._redundant and not self._excluded[s].issuperset(new):
-                    degraded.add(s)
-        for s in touched - offline - degraded:  # several accesses: what cuts all those still up
-            if s not in self._redundant:
-                continue
-            alive = [a for a in self._reached_accesses[s] if a not in lost_accesses]
-            left = self._spof_after(alive[0], subs)
-            for a in alive[1:]:
-                left &= self._spof_after(a, subs)
-            if not self._excluded[s].issuperset(left):
-                degraded.add(s)
-        rerouted = {c.access_at[a].service_vertex for v in removed for a in self._primary_below.below(v)
-                    if self._primary_access.get(c.access_at[a].service_vertex) == a} - offline
-        return CutVertices(removed, frozenset(offline), frozenset(unreachable), frozenset(degraded),
-                           frozenset(rerouted))
-
-    def _spof_after(self, v: int, subs: dict[int, BlockTree]) -> set[int]:
-        """Single points of failure of a still reached vertex once the cut is made; ``subs`` are the
-        block-cut trees of the touched blocks without the cut."""
-        tree, out = self._tree, set()
-        while v != self._c.root:
-            b = tree.home[v]
-            sub = subs.get(b)
-            if sub is None:
-                out |= tree.separators(v)
-                v = tree.up[v]
-            else:
-                out |= sub.spof(v)
-                v = tree.top[b]
-        return out
+    def clear_cache(self) -> None:
+        """Forget the cuts computed so far (they are kept, up to 1,024, for repeated questions)."""
+        self._cache.clear()
 
     # ---- internals for the answer modules ---------------------------------------------------------
 
@@ -248,7 +179,7 @@ class Topology:
 
     def service_path(self, s: int) -> list[int] | None:
         """The primary path of service vertex ``s``: from its nearest access to the root."""
-        access = self._primary_access.get(s)
+        access = self._base.primary_access.get(s)
         return None if access is None else self.primary_path(access)
 
     def distance(self, v: int) -> int | None:

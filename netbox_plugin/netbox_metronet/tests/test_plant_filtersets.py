@@ -1,7 +1,7 @@
 """FilterSets of the fiber plant on NetBox's filterset-test mixin (one filter per model field, plus the
 either-end filters the forms use). The plant is the one drawn in test_plant_models."""
 
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from utilities.testing import ChangeLoggedFilterSetTestMixin
 
 from netbox_metronet.filtersets import (
@@ -28,15 +28,6 @@ class PlantFilterSetMixin(ChangeLoggedFilterSetTestMixin):
     @classmethod
     def setUpTestData(cls):
         cls.p = build_plant()
-
-    # NetBox's harness filters on naive datetimes it wrote as UTC; the MetroNet config runs in Europe/Prague.
-    @override_settings(TIME_ZONE="UTC")
-    def test_created(self):
-        super().test_created()
-
-    @override_settings(TIME_ZONE="UTC")
-    def test_last_updated(self):
-        super().test_last_updated()
 
     def count(self, **params):
         return self.filterset(params, self.queryset).qs.count()

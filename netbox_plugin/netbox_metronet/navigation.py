@@ -1,0 +1,48 @@
+"""The MetroNet menu in NetBox's navigation."""
+
+from django.utils.translation import gettext_lazy as _
+from netbox.plugins import PluginMenu, PluginMenuButton, PluginMenuItem
+
+
+def _item(model: str, label, add: bool = True) -> PluginMenuItem:
+    buttons = ()
+    if add:
+        buttons = (
+            PluginMenuButton(f"plugins:netbox_metronet:{model}_add", _("Add"), "mdi mdi-plus-thick",
+                             permissions=[f"netbox_metronet.add_{model}"]),
+            PluginMenuButton(f"plugins:netbox_metronet:{model}_bulk_import", _("Import"), "mdi mdi-upload",
+                             permissions=[f"netbox_metronet.add_{model}"]),
+        )
+    return PluginMenuItem(
+        link=f"plugins:netbox_metronet:{model}_list",
+        link_text=label,
+        permissions=[f"netbox_metronet.view_{model}"],
+        buttons=buttons,
+    )
+
+
+menu = PluginMenu(
+    label=_("MetroNet"),
+    icon_class="mdi mdi-lan",
+    groups=(
+        (_("Organizations"), (
+            _item("organizationprofile", _("Organizations")),
+        )),
+        (_("Fiber plant"), (
+            _item("routesegment", _("Route segments")),
+            _item("fibercable", _("Fiber cables")),
+            _item("fiberstrand", _("Fiber strands"), add=False),
+            _item("spliceclosure", _("Splice closures")),
+            _item("splice", _("Splices")),
+            _item("strandtermination", _("Strand terminations")),
+            PluginMenuItem(link="plugins:netbox_metronet:trace", link_text=_("Fiber trace"),
+                           permissions=["netbox_metronet.view_fiberstrand"]),
+        )),
+        (_("Rollout"), (
+            _item("connection", _("Connections")),
+            _item("coveragetarget", _("Coverage targets")),
+            PluginMenuItem(link="plugins:netbox_metronet:coverage", link_text=_("Coverage"),
+                           permissions=["netbox_metronet.view_connection"]),
+        )),
+    ),
+)
