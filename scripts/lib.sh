@@ -98,6 +98,8 @@ PY
     )
   fi
   set -a; . "$f"; set +a
+  # An explicitly given METRONET_DB_USER (with METRONET_DB_PASSWORD) is used as it is.
+  [ -n "${METRONET_DB_USER:-}" ] && export METRONET_DB_USER_SET=1
   export METRONET_DB_USER="${METRONET_DB_USER:-metronet}"
   export METRONET_DB_HOST="${METRONET_DB_HOST:-127.0.0.1}"
   export METRONET_DB_PORT="${METRONET_DB_PORT:-5432}"
@@ -129,8 +131,15 @@ ensure_postgres() {
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$METRONET_DB_PORT" && break; sleep 1; done
     pg_isready -q -h 127.0.0.1 -p "$METRONET_DB_PORT" || die "PostgreSQL does not answer on 127.0.0.1:$METRONET_DB_PORT"
   fi
-  # A login role for MetroNet with the generated password (superuser: NetBox's tests create databases and
-  # extensions; it only exists on this local cluster).
+  if [ -z "${METRONET_DB_USER_SET:-}" ] && psql -h 127.0.0.1 -p "$METRONET_DB_PORT" -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+    # The cluster trusts loopback connections (a development or CI machine): no password to manage.
+    export METRONET_DB_USER=postgres METRONET_DB_PASSWORD=""
+    export PGUSER=postgres PGHOST="$METRONET_DB_HOST" PGPORT="$METRONET_DB_PORT"
+    unset PGPASSWORD
+    return 0
+  fi
+  # Otherwise a login role for MetroNet with the generated password (superuser: NetBox's tests create
+  # databases and extensions; it only exists on this local cluster).
   pg_admin -c "DO \$\$BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$METRONET_DB_USER') THEN
       CREATE ROLE \"$METRONET_DB_USER\" LOGIN SUPERUSER PASSWORD '$METRONET_DB_PASSWORD';
