@@ -47,12 +47,18 @@ write_procfile() {
   cat >"$DATA/Procfile" <<EOF
 netbox: exec netbox runserver $NETBOX_ADDR --insecure --noreload
 EOF
+  # Simulated switches of the sample network (net-snmp agents), a local InfluxDB and the collector.
+  say "preparing the simulated devices and the collector"
+  python -m metronet_collectors.demo prepare --from-yaml "$SAMPLE" --workdir "$DATA/collectors" --interval 10 \
+    >"$RUN_DIR/collectors.procfile" 2>>"$LOGS/stack-setup.log" || die "collector demo prepare failed (see $LOGS/stack-setup.log)"
+  grep -v '^#' "$RUN_DIR/collectors.procfile" >>"$DATA/Procfile"
 }
 
 run_stack() {
   local foreground=0
   [ "${1:-}" = "--foreground" ] && foreground=1
   setup_common
+  ensure_debian_packages snmpd:snmpd snmp:snmpget influxdb:influxd
   if stack_running; then
     say "MetroNet is already running (pid $(cat "$PIDFILE"))"
     print_login
@@ -79,6 +85,8 @@ print_login() {
   MetroNet is running.
     NetBox + MetroNet:  http://$NETBOX_ADDR/plugins/metronet/coverage/
     login:              admin / $METRONET_ADMIN_PASSWORD
+    InfluxDB (metrics): http://127.0.0.1:8086, database "metronet" (simulated switches polled every 10 s)
+    collector metrics:  http://127.0.0.1:9108/metrics
   Stop it with ./metronet stop; logs: ./metronet logs; start over with ./metronet reset.
 
 EOF
@@ -103,7 +111,7 @@ reset_stack() {
   setup_common
   say "dropping the demo database '$DEMO_DB' and the local data (the NetBox core dump and secrets are kept)"
   psql -d postgres -qc "DROP DATABASE IF EXISTS \"$DEMO_DB\" WITH (FORCE)" >/dev/null
-  rm -rf "$DATA/netbox" "$DATA/run" "$DATA/sample.loaded" "$DATA/Procfile"
+  rm -rf "$DATA/netbox" "$DATA/run" "$DATA/sample.loaded" "$DATA/Procfile" "$DATA/collectors"
 }
 
 status_stack() {

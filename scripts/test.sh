@@ -14,8 +14,8 @@ run_lint() {
 }
 
 run_pytests() {
-  # Real services for the collector tests: net-snmp agents and InfluxDB 1.x.
-  ensure_debian_packages snmpd:snmpd snmp:snmpget influxdb:influxd
+  # Real services for the collector tests: net-snmp agents, InfluxDB 1.x, VictoriaMetrics (/api/v2/write).
+  ensure_debian_packages snmpd:snmpd snmp:snmpget influxdb:influxd victoria-metrics:victoria-metrics
   say "pytest tests/ (pure-Python tests)"
   (cd "$ROOT" && pytest -q tests)
 }

@@ -53,6 +53,13 @@ def _setup_logging(level: str) -> None:
 
 
 def _check(config: Config) -> int:
+    if config.netbox.url:
+        print(
+            f"{config.source}: OK: devices from NetBox {config.netbox.url} (refreshed every "
+            f"{config.netbox.refresh_s:.0f} s), {len(config.auths)} auths, sink {config.sink.type} {config.sink.url}, "
+            f"spool {config.spool.directory} (max {config.spool.max_bytes} bytes)"
+        )
+        return EXIT_OK
     mine = shard_devices(config.devices, config.shard_index, config.shard_count)
     print(
         f"{config.source}: OK: {len(config.devices)} devices ({len(mine)} in shard {config.shard_index} of "
@@ -63,11 +70,14 @@ def _check(config: Config) -> int:
 
 
 async def _poll_once(config: Config, name: str, rates_after_s: float) -> int:
-    device = next((d for d in config.devices if d.name == name), None)
-    if device is None:
-        print(f"error: no device named {name!r} in {config.source}", file=sys.stderr)
-        return EXIT_CONFIG
     collector = Collector(config, CollectorMetrics(CollectorRegistry()))
+    devices = await collector.inventory.refresh() or []
+    device = next((d for d in devices if d.name == name), None)
+    if device is None:
+        where = f"NetBox {config.netbox.url}" if config.netbox.url else str(config.source)
+        print(f"error: no device named {name!r} in {where}", file=sys.stderr)
+        collector.poller.close()
+        return EXIT_CONFIG
     try:
         lines = await collector.poll_device(device)
         if rates_after_s > 0 and device.name not in collector.last_errors:

@@ -7,7 +7,7 @@ import logging
 import time
 
 from metronet_collectors.config import Config
-from metronet_collectors.inventory import DeviceSource, StaticDeviceSource
+from metronet_collectors.inventory import DeviceSource, InventoryRefresher, StaticDeviceSource
 from metronet_collectors.lineprotocol import encode_points
 from metronet_collectors.metrics import CollectorMetrics
 from metronet_collectors.model import Device, PollError, PollErrorReason
@@ -22,6 +22,15 @@ from metronet_collectors.spool import Spool
 log = logging.getLogger(__name__)
 
 
+def make_source(config: Config) -> DeviceSource:
+    """The NetBox source when ``netbox.url`` is set, else the static ``devices`` of the config."""
+    if config.netbox.url:
+        from metronet_collectors.netbox_source import NetBoxDeviceSource  # pynetbox only when used
+
+        return NetBoxDeviceSource(config.netbox, config.auths.keys(), default_port=config.snmp.port)
+    return StaticDeviceSource(config.devices)
+
+
 class Collector:
     def __init__(
         self,
@@ -33,7 +42,8 @@ class Collector:
     ) -> None:
         self.config = config
         self.metrics = metrics
-        self.source = source or StaticDeviceSource(config.devices)
+        self.source = source or make_source(config)
+        self.inventory = InventoryRefresher(self.source, metrics, cache_file=config.netbox.cache_file)
         self.poller = poller or PysnmpPoller(config.auths, config.snmp)
         self.rates = RateCalculator(max_gap_s=max(3600.0, 10 * config.interval_s))
         self._sink = sink
@@ -84,11 +94,31 @@ class Collector:
         if self.pipeline is not None:
             self.pipeline.submit(lines)
 
-    async def load_devices(self) -> list[Device]:
-        devices = shard_devices(await self.source.devices(), self.config.shard_index, self.config.shard_count)
-        self.metrics.devices.set(len(devices))
-        self.metrics.inventory_refresh.set(time.time())
-        return devices
+    async def load_devices(self) -> list[Device] | None:
+        """This shard's devices from the source; the last known list if it fails; None if there is none yet."""
+        devices = await self.inventory.refresh()
+        if devices is None:
+            return None
+        mine = shard_devices(devices, self.config.shard_index, self.config.shard_count)
+        self.metrics.devices.set(len(mine))
+        return mine
+
+    def refresh_interval_s(self) -> float:
+        return self.config.netbox.refresh_s if self.config.netbox.url else 0.0
+
+    async def _refresh_loop(self, scheduler: Scheduler) -> None:
+        """Reload the device list every netbox.refresh_s (every 10 s at most while there is none yet)."""
+        while True:
+            wait = self.refresh_interval_s()
+            if self.inventory.devices is None:
+                wait = min(wait, 10.0)
+            await asyncio.sleep(wait)
+            devices = await self.load_devices()
+            if devices is not None:
+                if [d.name for d in devices] != [d.name for d in self.devices]:
+                    log.info("device list changed: %d devices", len(devices))
+                self.devices = devices
+                scheduler.set_devices(devices)
 
     def open_pipeline(self) -> Pipeline:
         spool = Spool(
@@ -112,7 +142,7 @@ class Collector:
         """Poll until `stop` is set; then spool what is in memory and try briefly to send it."""
         pipeline = self.open_pipeline()
         pipeline.start()
-        self.devices = await self.load_devices()
+        self.devices = await self.load_devices() or []
         log.info(
             "polling %d devices every %.0f s (shard %d of %d), writing to %s",
             len(self.devices),
@@ -129,9 +159,13 @@ class Collector:
             on_overrun=lambda device, missed: self.metrics.overruns.labels(device=device.name).inc(missed),
         )
         scheduler.set_devices(self.devices)
+        refresher = asyncio.create_task(self._refresh_loop(scheduler)) if self.refresh_interval_s() > 0 else None
         try:
             await stop.wait()
         finally:
+            if refresher is not None:
+                refresher.cancel()
+                await asyncio.gather(refresher, return_exceptions=True)
             await scheduler.stop()
             await pipeline.drain(drain_timeout_s)
             await pipeline.stop()

@@ -89,6 +89,19 @@ class SpoolConfig:
 
 
 @dataclass(frozen=True)
+class NetBoxConfig:
+    """Where the device list comes from when ``netbox.url`` is set (else: the static ``devices``)."""
+
+    url: str = ""
+    token: Secret | None = field(default=None, repr=False)
+    refresh_s: float = 300.0
+    timeout_s: float = 30.0
+    page_size: int = 500
+    verify_tls: bool = True
+    cache_file: Path | None = None  # last good device list, so a restart during a NetBox outage still polls
+
+
+@dataclass(frozen=True)
 class Config:
     interval_s: float = 60.0
     jitter_s: float = 5.0
@@ -101,6 +114,7 @@ class Config:
     devices: list[Device] = field(default_factory=list)
     sink: SinkConfig = field(default_factory=SinkConfig)
     spool: SpoolConfig = field(default_factory=SpoolConfig)
+    netbox: NetBoxConfig = field(default_factory=NetBoxConfig)
     metrics_listen: str = "127.0.0.1:9108"
     log_level: str = "INFO"
     source: Path | None = None
@@ -304,6 +318,33 @@ def _device(node: _Node, snmp: SnmpOptions, auths: Mapping[str, SnmpAuth]) -> De
     return device
 
 
+def _netbox(node: _Node, secrets: _Secrets, base_dir: Path | None) -> NetBoxConfig:
+    url = node.get_str("url", "")
+    if url and not url.startswith(("http://", "https://")):
+        node.error("url", f"must start with http:// or https://, got {url!r}")
+    token = secrets.resolve(node, "token", required=bool(url))
+    verify = node.raw("verify_tls")
+    if verify is not _MISSING and verify is not None and not isinstance(verify, bool):
+        node.error("verify_tls", f"expected true or false, got {verify!r}")
+    cache_text = node.get_str("cache_file", "")
+    cache_file = None
+    if cache_text:
+        cache_file = Path(cache_text)
+        if not cache_file.is_absolute() and base_dir is not None:
+            cache_file = base_dir / cache_file
+    config = NetBoxConfig(
+        url=url.rstrip("/"),
+        token=token,
+        refresh_s=node.get_float("refresh_s", 300.0, positive=True),
+        timeout_s=node.get_float("timeout_s", 30.0, positive=True),
+        page_size=node.get_int("page_size", 500, lo=1, hi=1000),
+        verify_tls=verify if isinstance(verify, bool) else True,
+        cache_file=cache_file,
+    )
+    node.done()
+    return config
+
+
 def parse_config(data: Any, environ: Mapping[str, str] | None = None, base_dir: Path | None = None) -> Config:
     """Validate a parsed YAML document; raises :class:`ConfigError` listing every problem found."""
     environ = os.environ if environ is None else environ
@@ -400,6 +441,10 @@ def parse_config(data: Any, environ: Mapping[str, str] | None = None, base_dir: 
         spool_node.error("segment_bytes", f"must be at most half of spool.max_bytes ({spool.max_bytes})")
     spool_node.done()
 
+    netbox = _netbox(root.node("netbox"), secrets, base_dir)
+    if netbox.url and devices:
+        root.error("devices", "must be empty when netbox.url is set (the device list comes from NetBox)")
+
     metrics_node = root.node("metrics")
     listen = metrics_node.get_str("listen", "127.0.0.1:9108")
     if listen and (":" not in listen or not listen.rsplit(":", 1)[1].isdigit()):
@@ -421,6 +466,7 @@ def parse_config(data: Any, environ: Mapping[str, str] | None = None, base_dir: 
         devices=devices,
         sink=sink,
         spool=spool,
+        netbox=netbox,
         metrics_listen=listen,
         log_level=log_level,
     )

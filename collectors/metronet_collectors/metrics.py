@@ -61,6 +61,18 @@ class CollectorMetrics:
             "Unix time the device list was last loaded.",
             registry=registry,
         )
+        self.inventory_errors = Counter(
+            "metronet_inventory_errors_total",
+            "Failed reads of the device source (the last known device list is kept), by reason.",
+            ["source", "reason"],
+            registry=registry,
+        )
+        self.inventory_problems = Gauge(
+            "metronet_inventory_problems",
+            "Devices the source lists but that cannot be polled (1 per device and reason; e.g. no_credential).",
+            ["device", "reason"],
+            registry=registry,
+        )
         self.link_oper_up = Gauge(
             "metronet_link_oper_up",
             "1 if the interface's ifOperStatus is up, else 0 (from the last successful poll).",

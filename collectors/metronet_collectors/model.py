@@ -25,6 +25,7 @@ class Device:
     site: str = ""
     role: str = ""
     organization: str = ""
+    napalm_driver: str = ""  # NAPALM driver name for what SNMP lacks ("" = none)
     interfaces: dict[str, InterfaceMeta] = field(default_factory=dict, hash=False, compare=False)
 
     def interface_meta(self, if_name: str) -> InterfaceMeta:

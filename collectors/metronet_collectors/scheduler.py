@@ -50,27 +50,42 @@ class Scheduler:
         self.on_overrun = on_overrun or (lambda device, missed: None)
         self.spread = spread
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._devices: dict[str, Device] = {}
 
     def phase(self, device: Device) -> float:
         return (stable_hash(device.name) / 2**64) * self.interval_s if self.spread else 0.0
 
     def set_devices(self, devices: Iterable[Device]) -> None:
-        """Start tasks for new devices and stop those of removed ones (for an inventory refresh)."""
+        """Start tasks for new devices and stop those of removed ones (for an inventory refresh).
+
+        A device that stays keeps its task and phase; its next poll uses the new attributes (address,
+        credential, interface roles and organizations).
+        """
         wanted = {d.name: d for d in devices}
         for name in list(self._tasks):
             if name not in wanted:
                 self._tasks.pop(name).cancel()
+                self._devices.pop(name, None)
         start = time.monotonic()
+        self._devices.update(wanted)
         for name, device in wanted.items():
             if name not in self._tasks:
-                self._tasks[name] = asyncio.create_task(self._loop(device, start + self.phase(device)))
+                self._tasks[name] = asyncio.create_task(self._loop(name, start + self.phase(device)))
 
-    async def _loop(self, device: Device, next_at: float) -> None:
+    @property
+    def devices(self) -> list[Device]:
+        return list(self._devices.values())
+
+    async def _loop(self, name: str, next_at: float) -> None:
         while True:
+            device = self._devices.get(name)
+            if device is None:
+                return
             delay = next_at + (random.uniform(0, self.jitter_s) if self.jitter_s else 0.0) - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
             async with self.semaphore:
+                device = self._devices.get(name, device)  # the latest inventory's view of it
                 try:
                     await self.job(device)
                 except asyncio.CancelledError:
@@ -87,6 +102,7 @@ class Scheduler:
     async def stop(self) -> None:
         tasks = list(self._tasks.values())
         self._tasks.clear()
+        self._devices.clear()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

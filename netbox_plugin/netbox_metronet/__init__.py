@@ -36,5 +36,14 @@ class MetroNetConfig(PluginConfig):
         "budget_margin_db": 3.0,
     }
 
+    def ready(self):
+        super().ready()
+        from django.db.models.signals import post_migrate
+
+        from .polling import post_migrate_handler
+
+        # The custom fields the collectors read (metronet_poll, metronet_link_role, ...) exist after every migrate.
+        post_migrate.connect(post_migrate_handler, sender=self, dispatch_uid="netbox_metronet.ensure_custom_fields")
+
 
 config = MetroNetConfig
