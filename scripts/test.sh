@@ -10,7 +10,7 @@ run_lint() {
   ruff check "$ROOT"
   say "mypy (Django-free packages)"
   mypy --config-file "$ROOT/pyproject.toml" "$ROOT/netbox_plugin/netbox_metronet/utils" \
-    "$ROOT/collectors/metronet_collectors"
+    "$ROOT/collectors/metronet_collectors" "$ROOT/topology/metronet_topology"
 }
 
 run_pytests() {

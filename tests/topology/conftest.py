@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # topology_builders.py, next to the tests
 
-from metronet_topology import AnalysisOptions, Network, Topology  # noqa: E402
+from topology_builders import MakeTopology  # noqa: E402
 
-MakeTopology = Callable[..., Topology]
+from metronet_topology import AnalysisOptions, Network, Topology  # noqa: E402
 
 
 @pytest.fixture(params=["rustworkx", "networkx"])

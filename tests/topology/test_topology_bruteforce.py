@@ -11,76 +11,20 @@ import random
 from collections.abc import Iterable
 
 import pytest
-from conftest import MakeTopology
+from topology_builders import MakeTopology, random_network
+
 from metronet_topology import (
-    Connection,
     ElementKind,
     ElementRef,
-    Endpoint,
     FiberHop,
     Network,
-    RouteSegment,
     Topology,
     cut_impact,
+    load_json,
 )
-from topology_builders import Plan
+from metronet_topology.synthetic import SyntheticSpec, synthetic_network
 
 E = ElementRef
-
-
-def random_network(seed: int) -> Network:
-    """A core, POPs and organization sites; fiber links over one cable or two spliced in a closure,
-    drawing their ducts from a small pool so that ducts are often shared; some patch links, some
-    last-mile connections from a POP switch to a building without its own switch."""
-    rng = random.Random(seed)
-    plan = Plan().site("CORE").device("c0", "CORE")
-    if rng.random() < 0.5:
-        plan.device("c1", "CORE").link("Lc", "c0", "c1")
-    sites = [f"S{i}" for i in range(rng.randint(5, 8))]
-    for i, site in enumerate(sites):
-        orgs = (f"o{i}",) if i == 0 or rng.random() < 0.7 else ()
-        plan.site(site, *orgs).device(f"d{i}", site)
-        if i == 0 or rng.random() < 0.25:  # S0 always has two switches: a dual-homed organization site
-            plan.device(f"d{i}b", site).link(f"Lp{i}", f"d{i}", f"d{i}b")
-    for c in range(3):
-        plan.closure(f"C{c}")
-    pool = [f"D{j}" for j in range(rng.randint(6, 10))]
-    devices = [d.id for d in plan.devices]
-    placed = [devices[0]]
-    n_links = 0
-
-    def fiber_link(a: str, b: str) -> None:
-        nonlocal n_links
-        n_links += 1
-        site_a, site_b = site_of[a], site_of[b]
-        name = f"L{n_links}"
-        if rng.random() < 0.4:
-            closure = rng.choice(plan.closures).id
-            plan.cable(f"{name}x", site_a, closure, *rng.sample(pool, rng.randint(1, 2)))
-            plan.cable(f"{name}y", closure, site_b, *rng.sample(pool, rng.randint(1, 2)))
-            plan.link(name, a, b, f"{name}x", f"{name}y")
-        else:
-            plan.cable(f"{name}k", site_a, site_b, *rng.sample(pool, rng.randint(1, 2)))
-            plan.link(name, a, b, f"{name}k")
-
-    site_of = {d.id: d.site for d in plan.devices}
-    for d in devices[1:]:  # a random tree first, so most of it is connected
-        parents = [p for p in placed if site_of[p] != site_of[d]]
-        if parents:
-            fiber_link(rng.choice(parents), d)
-        placed.append(d)
-    for _ in range(rng.randint(2, 5)):  # then redundancy, some of it fake
-        a, b = rng.sample(devices, 2)
-        if site_of[a] != site_of[b]:
-            fiber_link(a, b)
-    pop = rng.choice(sites[:3])
-    plan.site("MS", "oms")
-    plan.cable("Kms", "MS", pop, rng.choice(pool))
-    plan.connections.append(Connection("c-ms", "oms", "MS", (Endpoint(f"d{sites.index(pop)}"),),
-                                       (FiberHop("Kms"),)))
-    for s in pool:
-        plan.segments.setdefault(s, RouteSegment(s))
-    return plan.build("CORE")
 
 
 class Oracle:
@@ -122,7 +66,8 @@ class Oracle:
         if conn is None:
             site = service_id.split("@")[1]
             return [d.id for d in self.net.devices_by_site[site]], {E(ElementKind.SITE, site)}
-        return [e.device for e in conn.access], self.fiber_deps(conn.fibers) | {E(ElementKind.SITE, conn.site)}
+        devices = [e.device for e in conn.access] or [d.id for d in self.net.devices_by_site.get(conn.site, ())]
+        return devices, self.fiber_deps(conn.fibers) | {E(ElementKind.SITE, conn.site)}
 
     def search(self, lost: frozenset[ElementRef]) -> tuple[set[str], set[str]]:
         """(services up, devices reached) with ``lost`` taken out."""
@@ -173,11 +118,14 @@ class Oracle:
 @pytest.mark.parametrize("count_all", [False, True], ids=["default", "premises+core"])
 @pytest.mark.parametrize("seed", range(8))
 def test_answers_match_brute_force(make: MakeTopology, seed: int, count_all: bool) -> None:
+    """A random network (``random_network``: core, 5–8 sites, closures, a small pool of shared ducts, a
+    dual-homed site S0, a last-mile site MS): single points of failure of every site, then offline,
+    degraded and unreachable for every single element and 25 random pairs and triples."""
     net = random_network(seed)
     topo = make(net, include_premises=count_all, include_core=count_all)
     oracle = Oracle(net, topo, count_all)
     before, reached_before = oracle.search(frozenset())
-    assert len(topo.compiled.service_accesses[topo.compiled.service_vertex["o0@S0"]]) == 2
+    assert len(net.devices_by_site["S0"]) == 2 and topo.service("o0@S0")  # a dual-homed organization site
     for s in topo.services:
         assert set(topo.spof_elements(s)) == oracle.spofs(s.id, s.site), s
         assert topo.is_redundant(s) == oracle.redundant(s.id, s.site), s
@@ -194,3 +142,31 @@ def test_answers_match_brute_force(make: MakeTopology, seed: int, count_all: boo
         down = {d for d in reached_before if not oracle.device_up(d, lost)}
         assert set(impact.devices_down) | set(impact.devices_unreachable) >= down
         assert set(impact.devices_unreachable) == reached_before - reached_after - down, cut
+
+
+def test_synthetic_town_matches_brute_force(make: MakeTopology) -> None:
+    """The benchmark's generator at 1 % size (rings, duct trees, feeders, tails, last miles): single
+    points of failure of every site, and offline/degraded for a sample of single and double cuts."""
+    net = load_json(synthetic_network(SyntheticSpec().scaled(0.01)))
+    topo = make(net)
+    oracle = Oracle(net, topo, False)
+    before, _ = oracle.search(frozenset())
+    assert len(before) == len(topo.services) > 40
+    assert any(topo.is_redundant(s) for s in topo.services)
+    for s in topo.services:
+        assert set(topo.spof_elements(s)) == oracle.spofs(s.id, s.site), s
+    redundant = [s for s in topo.services if oracle.redundant(s.id, s.site)]
+    rng = random.Random(5)
+    segments = [E(ElementKind.SEGMENT, s.id) for s in net.segments]
+    cuts = [[e] for e in rng.sample(segments, 15)] + [rng.sample(segments, 2) for _ in range(5)]
+    seen = {"offline": 0, "degraded": 0}
+    for cut in cuts:
+        lost = frozenset(cut)
+        impact = cut_impact(topo, cut)
+        after = oracle.connected(lost)
+        assert {s.id for s in impact.offline} == before - after, cut
+        degraded = {s.id for s in redundant if s.id in after and not oracle.redundant(s.id, s.site, lost)}
+        assert {s.id for s in impact.degraded} == degraded, cut
+        seen["offline"] += bool(impact.offline)
+        seen["degraded"] += bool(impact.degraded)
+    assert seen["offline"] and seen["degraded"]  # the sample exercises both answers

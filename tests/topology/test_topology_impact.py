@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MakeTopology
+from topology_builders import MakeTopology, Plan, ring
+
 from metronet_topology import ElementKind, ElementRef, UnknownElementError, cut_impact, cut_impacts
-from topology_builders import Plan, ring
 
 
 def ids(services: tuple[object, ...]) -> list[str]:
@@ -154,7 +154,10 @@ def test_last_mile_fiber_from_a_pop_switch(make: MakeTopology) -> None:
 
 
 def test_planned_connections_are_not_services(make: MakeTopology) -> None:
-    """A planned connection is not served yet, so no cut can take it offline (unless the options say so)."""
+    """
+    CORE[sw0] ─K1: D1─ S[sw1]   connection c1 of o at S is only *planned*: not a service, so no cut takes
+                                it offline — unless the options count planned connections too
+    """
     plan = (Plan().site("CORE").device("sw0", "CORE").site("S", "o").device("sw1", "S")
             .cable("K1", "CORE", "S", "D1").link("L1", "sw0", "sw1", "K1")
             .connection("c1", "o", "S", status="planned"))
@@ -164,6 +167,9 @@ def test_planned_connections_are_not_services(make: MakeTopology) -> None:
 
 
 def test_unknown_element_is_named(make: MakeTopology) -> None:
+    """
+    CORE ─D1─ S1 ─D2─ S2 ─D3─ CORE      there is no D-99, and "duct" is not a kind of element
+    """
     topo = make(ring(2).build("CORE"))
     with pytest.raises(UnknownElementError, match="unknown segment 'D-99'"):
         cut_impact(topo, ["segment:D-99"])

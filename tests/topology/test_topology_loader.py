@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from metronet_topology import NetworkError, load_json, to_json
 from topology_builders import ring
+
+from metronet_topology import Endpoint, Link, Network, NetworkError, Site, load_json, to_json
 
 
 def small() -> dict[str, Any]:
@@ -44,6 +45,7 @@ def errors_of(data: dict[str, Any]) -> list[str]:
 
 
 def test_valid_network_loads_and_round_trips(tmp_path: Path) -> None:
+    """The network of ``small()`` loads from data, from a file path and back from ``to_json``."""
     net = load_json(small())
     assert [c.id for c in net.cables] == ["K1", "K2"]
     assert net.cable_length_m(net.cable_by_id["K1"]) == 120.0
@@ -56,12 +58,15 @@ def test_valid_network_loads_and_round_trips(tmp_path: Path) -> None:
 
 
 def test_unknown_segment_names_the_path() -> None:
+    """K2 runs through D-02 and a duct D-07 that does not exist."""
     data = small()
     data["cables"][1]["segments"][1] = "D-07"
     assert errors_of(data) == ["cables[1].segments[1]: unknown segment 'D-07'"]
 
 
 def test_error_message_lists_every_problem() -> None:
+    """Two more cables (one a duplicate K1, one K4 through an unknown duct), a switch at an unknown site:
+    all three reported at once, and the link on that switch not reported again."""
     data = small()
     data["cables"].extend([copy.deepcopy(data["cables"][0]), copy.deepcopy(data["cables"][0])])
     data["cables"][3]["id"] = "K4"
@@ -95,6 +100,7 @@ def test_error_message_lists_every_problem() -> None:
     ],
 )
 def test_shape_errors_name_the_path(change: Any, expected: str) -> None:
+    """Wrong types, unknown or missing fields in ``small()``."""
     data = small()
     change(data)
     assert errors_of(data) == [expected]
@@ -131,12 +137,17 @@ def test_shape_errors_name_the_path(change: Any, expected: str) -> None:
     ],
 )
 def test_reference_errors_name_the_path(change: Any, expected: str) -> None:
+    """Broken references and inconsistent paths in ``small()``::
+
+        CORE[sw-core] ─K1: D-01─ closure C-1 ─K2: D-02, D-03─ ZS[sw-zs]     link L1 = K1#1 + K2#1
+    """
     data = small()
     change(data)
     assert expected in errors_of(data)
 
 
 def test_a_strand_carries_one_light_path() -> None:
+    """A second link L2 from sw-core to a second switch at ZS over the same strands K1#1, K2#1 as L1."""
     data = small()
     data["devices"].append({"id": "sw-zs2", "site": "ZS"})
     data["links"].append({"id": "L2", "a": {"device": "sw-core"}, "b": {"device": "sw-zs2"},
@@ -148,6 +159,7 @@ def test_a_strand_carries_one_light_path() -> None:
 
 
 def test_not_json_and_not_an_object(tmp_path: Path) -> None:
+    """A truncated file, then a JSON list instead of an object."""
     path = tmp_path / "bad.json"
     path.write_text("{", encoding="utf-8")
     with pytest.raises(NetworkError, match="not valid JSON"):
@@ -158,5 +170,16 @@ def test_not_json_and_not_an_object(tmp_path: Path) -> None:
 
 
 def test_hand_built_network_round_trips() -> None:
+    """CORE ─D1─ S1 ─D2─ S2 ─D3─ S3 ─D4─ CORE through JSON text and back."""
     net = ring(3).build("CORE")
     assert load_json(json.loads(json.dumps(to_json(net)))) == net
+
+
+def test_network_built_in_code_is_checked_the_same_way() -> None:
+    """The checks live in ``Network`` itself: a loader from NetBox gets the same messages."""
+    with pytest.raises(NetworkError) as raised:
+        Network(sites=(Site("A"),), core_sites=("A",),
+                links=(Link("L1", Endpoint("sw-a"), Endpoint("sw-b")),))
+    assert raised.value.errors == ("links[0].a.device: unknown device 'sw-a'",
+                                   "links[0].b.device: unknown device 'sw-b'")
+    assert "2 error(s) in the network data" in str(raised.value)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
-from conftest import MakeTopology
-from metronet_topology import UnknownElementError, disjoint_paths, shortest_path
-from topology_builders import Plan
+from topology_builders import MakeTopology, Plan, random_network
+
+from metronet_topology import ElementKind, ElementRef, UnknownElementError, disjoint_paths, shortest_path
 
 
 def two_sites(*cables: tuple[str, tuple[str, ...]]) -> Plan:
@@ -87,3 +89,25 @@ def test_shortest_path_by_length_and_with_an_avoided_segment(make: MakeTopology)
     assert shortest_path(topo, "A", "B", avoid=["segment:D3", "closure:C"]) is None
     with pytest.raises(UnknownElementError, match="unknown site 'Q'"):
         shortest_path(topo, "A", "Q")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_disjoint_routes_share_nothing_and_shared_elements_separate(make: MakeTopology, seed: int) -> None:
+    """On random plants with few ducts shared by many cables: a pair returned shares no cable, duct,
+    closure or inner site; when none is returned, each element in ``shared`` really lies on every route
+    (avoiding it leaves no route at all)."""
+    net = random_network(seed)
+    topo = make(net)
+    rng = random.Random(seed)
+    sites = [s.id for s in net.sites]
+    for a, b in (rng.sample(sites, 2) for _ in range(6)):
+        result = disjoint_paths(topo, a, b)
+        ends = {ElementRef(ElementKind.SITE, a), ElementRef(ElementKind.SITE, b)}
+        if result.first is None:
+            assert shortest_path(topo, a, b) is None
+            continue
+        if result.second is not None:
+            assert not (set(result.first.elements) & set(result.second.elements)) - ends
+            assert result.first.places[0].id == a and result.second.places[-1].id == b
+        for element in result.shared:
+            assert shortest_path(topo, a, b, avoid=[element]) is None, element

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import MakeTopology
+from topology_builders import MakeTopology, Plan, ring
+
 from metronet_topology import single_points_of_failure
-from topology_builders import Plan, ring
 
 
 def star() -> Plan:
@@ -33,6 +33,10 @@ def test_star_leaf_uplink_is_a_single_point_of_failure(make: MakeTopology) -> No
 
 
 def test_premises_and_core_count_when_asked(make: MakeTopology) -> None:
+    """
+    CORE[sw0] ── K1 (D1) ── A[swa]    with premises and core counted, A's building and switch and the core
+                                      building and switch join the uplink as single points of failure
+    """
     topo = make(star().build("CORE"), include_premises=True, include_core=True)
     spofs = [str(e) for e in topo.spof_elements("oa@A")]
     assert spofs == ["site:A", "site:CORE", "segment:D1", "cable:K1", "device:sw0", "device:swa", "link:L1"]
@@ -86,7 +90,9 @@ def test_by_organization_takes_the_worst_site(make: MakeTopology) -> None:
 
 
 def test_disconnected_site_scores_zero(make: MakeTopology) -> None:
-    """A connection with no way to the core (no link at all) is reported, not ignored."""
+    """
+    CORE[sw0]      X[swx] (ox)      no link at all: reported as disconnected, score 0, not ignored
+    """
     plan = (Plan().site("CORE").device("sw0", "CORE").site("X", "ox").device("swx", "X"))
     report = single_points_of_failure(make(plan.build("CORE")))
     (x,) = report.services

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MakeTopology
+from topology_builders import MakeTopology, Plan, ring
+
 from metronet_topology import (
     Connection,
     Endpoint,
@@ -16,7 +17,6 @@ from metronet_topology import (
     trace,
 )
 from metronet_topology.jsonio import load_json
-from topology_builders import Plan, ring
 
 
 def school_behind_a_closure() -> Network:
@@ -38,6 +38,10 @@ def school_behind_a_closure() -> Network:
 
 
 def test_trace_from_the_school_to_the_core(make: MakeTopology) -> None:
+    """
+    CORE[sw-core] ─K1#1: D1─ POP[sw-pop] ─K2#4: D2, D3─ closure C1 ─K3#7: D4─ ZS[sw-zs]
+    traced from the school: in the building, then L2 back through C1 (K3#7 then K2#4), then L1
+    """
     result = trace(make(school_behind_a_closure()), "zs@ZS")
     assert result.connected
     assert result.devices == ("sw-zs", "sw-pop", "sw-core")
@@ -75,6 +79,9 @@ def test_trace_of_a_last_mile_connection(make: MakeTopology) -> None:
 
 
 def test_trace_of_a_cut_off_site_and_of_an_unknown_one(make: MakeTopology) -> None:
+    """
+    CORE[sw0]      X[swx] (ox)      no path to trace; and no service called "nope"
+    """
     plan = Plan().site("CORE").device("sw0", "CORE").site("X", "ox").device("swx", "X")
     topo = make(plan.build("CORE"))
     result = trace(topo, "ox@X")
@@ -106,6 +113,9 @@ def test_alert_dependencies_of_a_tree_and_a_ring(make: MakeTopology) -> None:
 
 
 def test_alert_dependencies_export_plain_data(make: MakeTopology) -> None:
+    """
+    CORE[sw0] ─D1─ S1[sw1] ─D2─ CORE        ISLAND[sw-island] (no link: unreachable, no parents)
+    """
     plan = ring(1).site("ISLAND").device("sw-island", "ISLAND")
     data = alert_dependencies_data(make(plan.build("CORE")))
     assert data[1] == {"device": "sw1", "site": "S1", "role": "access", "reachable": True, "depth": 1,

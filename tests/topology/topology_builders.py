@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from dataclasses import replace
 
 from metronet_topology import (
@@ -18,7 +20,11 @@ from metronet_topology import (
     RouteSegment,
     Site,
     SpliceClosure,
+    Topology,
 )
+
+MakeTopology = Callable[..., Topology]
+"""The ``make`` fixture: ``make(network, include_premises=True, ...)`` → a Topology on one backend."""
 
 
 class Plan:
@@ -100,3 +106,58 @@ def ring(n: int, core: str = "CORE") -> Plan:
         plan.cable(f"K{i}", names[i - 1], names[i], f"D{i}")
         plan.link(f"L{i}", switches[i - 1], switches[i], f"K{i}")
     return plan
+
+
+def random_network(seed: int) -> Network:
+    """A core, POPs and organization sites; fiber links over one cable or two spliced in a closure,
+    drawing their ducts from a small pool so that ducts are often shared; some patch links, some
+    last-mile connections from a POP switch to a building without its own switch."""
+    rng = random.Random(seed)
+    plan = Plan().site("CORE").device("c0", "CORE")
+    if rng.random() < 0.5:
+        plan.device("c1", "CORE").link("Lc", "c0", "c1")
+    sites = [f"S{i}" for i in range(rng.randint(5, 8))]
+    for i, site in enumerate(sites):
+        orgs = (f"o{i}",) if i == 0 or rng.random() < 0.7 else ()
+        plan.site(site, *orgs).device(f"d{i}", site)
+        if i == 0 or rng.random() < 0.25:  # S0 always has two switches: a dual-homed organization site
+            plan.device(f"d{i}b", site).link(f"Lp{i}", f"d{i}", f"d{i}b")
+    for c in range(3):
+        plan.closure(f"C{c}")
+    pool = [f"D{j}" for j in range(rng.randint(6, 10))]
+    devices = [d.id for d in plan.devices]
+    placed = [devices[0]]
+    n_links = 0
+
+    def fiber_link(a: str, b: str) -> None:
+        nonlocal n_links
+        n_links += 1
+        site_a, site_b = site_of[a], site_of[b]
+        name = f"L{n_links}"
+        if rng.random() < 0.4:
+            closure = rng.choice(plan.closures).id
+            plan.cable(f"{name}x", site_a, closure, *rng.sample(pool, rng.randint(1, 2)))
+            plan.cable(f"{name}y", closure, site_b, *rng.sample(pool, rng.randint(1, 2)))
+            plan.link(name, a, b, f"{name}x", f"{name}y")
+        else:
+            plan.cable(f"{name}k", site_a, site_b, *rng.sample(pool, rng.randint(1, 2)))
+            plan.link(name, a, b, f"{name}k")
+
+    site_of = {d.id: d.site for d in plan.devices}
+    for d in devices[1:]:  # a random tree first, so most of it is connected
+        parents = [p for p in placed if site_of[p] != site_of[d]]
+        if parents:
+            fiber_link(rng.choice(parents), d)
+        placed.append(d)
+    for _ in range(rng.randint(2, 5)):  # then redundancy, some of it fake
+        a, b = rng.sample(devices, 2)
+        if site_of[a] != site_of[b]:
+            fiber_link(a, b)
+    pop = rng.choice(sites[:3])
+    plan.site("MS", "oms")
+    plan.cable("Kms", "MS", pop, rng.choice(pool))
+    plan.connections.append(Connection("c-ms", "oms", "MS", (Endpoint(f"d{sites.index(pop)}"),),
+                                       (FiberHop("Kms"),)))
+    for s in pool:
+        plan.segments.setdefault(s, RouteSegment(s))
+    return plan.build("CORE")

@@ -132,6 +132,7 @@ def _all_elements(net: Network) -> list[ElementRef]:
 
 
 def compile_network(net: Network, options: AnalysisOptions) -> Compiled:
+    """The service graph of ``net`` (see the module docstring)."""
     c = Compiled()
     c.elements = _all_elements(net)
     c.element_index = {ref: i for i, ref in enumerate(c.elements)}

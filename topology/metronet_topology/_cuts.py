@@ -4,12 +4,19 @@ Only the blocks that contain a removed vertex are looked at. In each, the vertic
 the block's top are lost, with everything hanging below them in the block-cut tree.
 
 Who *loses redundancy* needs more care, because a block can stay large after a cut (a ring of rings
-tied together by redundant tails). Every vertex of a block with an organization site below it that was
-redundant (a *watched* vertex) carries a **certificate**: two routes to the top of its block that share
-no vertex and no element (duct, cable, closure, site…). While the cut leaves both routes whole, no
-single further loss can cut the vertex off, so it is skipped. Only vertices whose certificate the cut
-breaks are examined, in stages from cheap to exact: new cut vertices and bridges (one block-cut tree
-of the block without the cut), a new certificate, and last the shared-risk groups of the block.
+tied together by redundant tails). Every vertex of a block with a redundant organization site below it
+(a *watched* vertex) carries a **certificate**: a few routes to the top of its block such that no
+single element (duct, cable, closure, site…) lies on all of them — usually two routes sharing nothing::
+
+    v ══ route 1 ══╗
+    ║              ╠══ top        a cut that leaves every route of the certificate whole cannot make
+    ╚═══ route 2 ══╝              one more loss fatal for v: v is skipped
+
+Only vertices whose certificate the cut breaks are examined: a new certificate is sought in the block
+without the cut; failing that, the search has found an element on every remaining route — a new
+single point of failure. The exact fallback (new cut vertices and bridges from the block-cut tree of
+the block without the cut, then the shared-risk elements of the shortest route) serves the rare cases
+the certificate cannot decide.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from ._blocks import BlockTree, SubtreeIndex
 from ._compile import Compiled
 from ._graphlib import Graph
 
-__all__ = ("Baseline", "CutVertices", "analyse_cut", "certificate")
+__all__ = ("Baseline", "Cover", "CutVertices", "analyse_cut", "cover")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +61,7 @@ class Baseline:
     watch: dict[int, list[int]] = field(default_factory=dict)
     certificate: dict[int, frozenset[int]] = field(default_factory=dict)
     certificate_users: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    skip: dict[int, frozenset[int]] = field(default_factory=dict)
     block_graphs: dict[int, Graph] = field(default_factory=dict)
 
     def block_graph(self, b: int) -> Graph:
@@ -68,40 +76,68 @@ class Baseline:
         redundant_accesses = [a for s in self.redundant for a in self.reached_accesses[s]]
         below = SubtreeIndex(tree.up, c.root, redundant_accesses)
         for b, members in enumerate(tree.blocks):
-            if tree.top[b] == -1 or len(members) <= 2:
+            top = tree.top[b]
+            if top == -1 or len(members) <= 2:
                 continue
-            watched = [v for v in members if v != tree.top[b] and below.has_below(v)]
+            watched = [v for v in members if v != top and below.has_below(v)]
             if not watched:
                 continue
             self.watch[b] = watched
             graph = self.block_graph(b)
             for v in watched:
-                proof = certificate(graph, v, tree.top[b], c.killers, c.hits, self.ignored, members)
-                if proof is not None:
-                    self.certificate[v] = proof
-                    for x in proof:
+                shared: frozenset[int] | None = None
+                for a in below.below(v):
+                    excluded = self.excluded[c.access_at[a].service_vertex]
+                    shared = excluded if shared is None else shared & excluded
+                skip = frozenset(c.killers[v]) | frozenset(c.killers[top]) | self.ignored | (shared or frozenset())
+                self.skip[v] = skip
+                proof = cover(graph, v, top, c.killers, c.hits, skip)
+                if proof.routes is not None:
+                    self.certificate[v] = proof.routes
+                    for x in proof.routes:
                         self.certificate_users[x].append(v)
 
 
-def certificate(graph: Graph, v: int, top: int, killers: Sequence[Sequence[int]], hits: Sequence[Sequence[int]],
-                ignored: Collection[int], within: Collection[int]) -> frozenset[int] | None:
-    """Two routes from ``v`` to ``top`` sharing no vertex and no element (elements of ``v``, ``top`` and
-    ``ignored`` aside), as the set of their inner vertices; None when the first route leaves no partner."""
-    first = graph.shortest_path(v, top)
+@dataclass(frozen=True, slots=True)
+class Cover:
+    """The outcome of :func:`cover`: a certificate (``routes``), or an element on every route
+    (``separator``), or neither when the top cannot be reached at all."""
+
+    routes: frozenset[int] | None = None
+    separator: int | None = None
+
+
+def cover(graph: Graph, v: int, top: int, killers: Sequence[Sequence[int]], hits: Sequence[Sequence[int]],
+          skip: Collection[int], removed: Collection[int] = ()) -> Cover:
+    """Routes from ``v`` to ``top`` (avoiding ``removed``) such that no element outside ``skip`` lies on
+    all of them.
+
+    Start from the shortest route; while some elements lie on every route so far, add the shortest route
+    avoiding all of them, or else one avoiding just one of them. When not even that exists, that element
+    separates ``v`` from ``top``. Each new route drops at least one shared element, so this ends.
+    """
+    def elements(route: list[int]) -> set[int]:
+        return {e for u in route[1:-1] for e in killers[u] if e not in skip}
+
+    blocked = set(removed)
+    first = graph.shortest_path(v, top, blocked)
     if first is None:
-        return None
-    inner = first[1:-1]
-    skip = set(killers[v]) | set(killers[top]) | set(ignored)
-    inside = within if isinstance(within, set | frozenset) else set(within)
-    conflicts = set(inner)
-    for u in inner:
-        for e in killers[u]:
-            if e not in skip:
-                conflicts.update(x for x in hits[e] if x in inside)
-    conflicts.discard(v)
-    conflicts.discard(top)
-    second = graph.shortest_path(v, top, conflicts)
-    return None if second is None else frozenset(inner) | frozenset(second[1:-1])
+        return Cover()
+    inner = set(first[1:-1])
+    common = elements(first)
+    while common:
+        avoid = blocked | {x for e in common for x in hits[e]}
+        avoid.discard(v)
+        avoid.discard(top)
+        route = graph.shortest_path(v, top, avoid)
+        if route is None:
+            e = min(common)
+            route = graph.shortest_path(v, top, (blocked | set(hits[e])) - {v, top})
+            if route is None:
+                return Cover(separator=e)
+        inner.update(route[1:-1])
+        common &= elements(route)
+    return Cover(routes=frozenset(inner))
 
 
 class _Cut:
@@ -111,35 +147,57 @@ class _Cut:
         self.base = base
         self.removed = removed
         self.subs: dict[int, BlockTree] = {}
+        self.sub_graphs: dict[tuple[int, int], Graph] = {}
 
-    def sub(self, b: int, targets: Collection[int]) -> BlockTree:
+    def sub(self, b: int) -> BlockTree:
         sub = self.subs.get(b)
         if sub is None:
             tree = self.base.tree
             alive = [v for v in tree.blocks[b] if v not in self.removed]
-            sub = self.subs[b] = BlockTree(self.base.block_graph(b), tree.top[b], self.base.c.killers, targets,
-                                           alive)
+            sub = self.subs[b] = BlockTree(self.base.block_graph(b), tree.top[b], self.base.c.killers, (), alive)
         return sub
 
     def separators(self, b: int, v: int, exact: bool) -> set[int]:
         """Elements whose loss now separates ``v`` from the top of block ``b``: the new cut vertices and
-        bridges on its way (``exact``: and the shared-risk groups, unless a new certificate rules them out)."""
+        bridges on its way, and (``exact``) the shared-risk groups that separate it inside a still
+        2-connected part, unless a new certificate rules them out."""
         base = self.base
-        sub = self.sub(b, base.watch.get(b, ()))
+        sub = self.sub(b)
         chain = sub.chain(v)
         out = {e for w in chain for e in base.c.killers[w]}
         if not exact:
             return out
         for w in chain:
-            home = sub.home[w]
-            if len(sub.blocks[home]) <= 2:
+            part = sub.home[w]
+            members = sub.blocks[part]
+            if len(members) <= 2:
                 continue
-            graph = base.block_graph(b).induced(sub.blocks[home])
-            if certificate(graph, w, sub.top[home], base.c.killers, base.c.hits, base.ignored,
-                           sub.blocks[home]) is None:
-                extra = sub.extra(home).get(w)
-                if extra:
-                    out.update(extra)
+            graph = self.sub_graphs.get((b, part))
+            if graph is None:
+                graph = self.sub_graphs[(b, part)] = base.block_graph(b).induced(members)
+            top = sub.top[part]
+            skip = frozenset(base.c.killers[w]) | frozenset(base.c.killers[top]) | base.ignored
+            if cover(graph, w, top, base.c.killers, base.c.hits, skip).routes is None:
+                out |= self.group_separators(graph, w, top, members)
+        return out
+
+    def group_separators(self, graph: Graph, v: int, top: int, members: Collection[int]) -> set[int]:
+        """Elements removing two or more vertices of a 2-connected part that together separate ``v`` from
+        ``top``. Such an element must hit the shortest route, so only the elements on it are tried."""
+        killers, hits = self.base.c.killers, self.base.c.hits
+        route = graph.shortest_path(v, top)
+        if route is None:
+            return set()
+        inside = set(members)
+        groups: dict[frozenset[int], list[int]] = {}
+        for e in {e for u in route[1:-1] for e in killers[u]}:
+            hit = frozenset(x for x in hits[e] if x in inside)
+            if len(hit) >= 2 and v not in hit and top not in hit:
+                groups.setdefault(hit, []).append(e)
+        out: set[int] = set()
+        for hit, elements in groups.items():
+            if v not in graph.component(top, inside - hit):
+                out.update(elements)
         return out
 
     def spof_after(self, v: int) -> set[int]:
@@ -161,6 +219,7 @@ class _Cut:
 
 
 def analyse_cut(base: Baseline, removed: frozenset[int]) -> CutVertices:
+    """Who is offline, unreachable, degraded or rerouted once ``removed`` vertices are gone."""
     tree, c = base.tree, base.c
     cut = _Cut(base, removed)
     lost: set[int] = set()
@@ -192,16 +251,17 @@ def analyse_cut(base: Baseline, removed: frozenset[int]) -> CutVertices:
             s = c.access_at[a].service_vertex
             if s in base.redundant and s not in offline:
                 services[s] = None
-        single = [s for s in services if len(base.reached_accesses[s]) == 1]
+        pending = [s for s in services if len(base.reached_accesses[s]) == 1]
         touched.update(s for s in services if len(base.reached_accesses[s]) > 1)
-        if not single:
-            continue
-        baseline = tree.separators(v)
-        new = cut.separators(b, v, exact=False) - baseline
-        pending = [s for s in single if base.excluded[s].issuperset(new)]
-        degraded.update(s for s in single if s not in pending)
+        if pending and v in base.certificate:  # its certificate is broken: look for another one
+            found = cover(base.block_graph(b), v, tree.top[b], c.killers, c.hits, base.skip[v], removed)
+            if found.routes is not None:
+                continue
+            if found.separator is not None:
+                degraded.update(s for s in pending if found.separator not in base.excluded[s])
+                pending = [s for s in pending if found.separator in base.excluded[s]]
         if pending:
-            new = cut.separators(b, v, exact=True) - baseline
+            new = cut.separators(b, v, exact=True) - tree.separators(v)
             degraded.update(s for s in pending if not base.excluded[s].issuperset(new))
     for s in touched - offline - degraded:  # several accesses: what now cuts all those still up
         if s not in base.redundant:

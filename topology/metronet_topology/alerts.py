@@ -58,27 +58,27 @@ def alert_dependencies(topology: Topology) -> tuple[DeviceDependency, ...]:
 
     The offline organizations come from :func:`cut_impact` of the device alone.
     """
-    net, c = topology.network, topology.compiled
+    net, c = topology.network, topology._c
     out = []
     for device in net.devices:
         v = c.device_vertex[device.id]
-        distance = topology.distance(v)
+        distance = topology._distances.get(v)
         if distance is None:
             out.append(DeviceDependency(device.id, device.site, device.role, None, (), (), (), ()))
             continue
         parents: set[int] = set()
-        for link in topology.graph.neighbors(v):
-            if c.kind[link] is VKind.LINK and topology.distance(link) == distance - 1:
-                parents.update(n for n in topology.graph.neighbors(link)
-                               if n != v and topology.distance(n) == distance - 2)
+        for link in topology._graph.neighbors(v):
+            if c.kind[link] is VKind.LINK and topology._distances.get(link) == distance - 1:
+                parents.update(n for n in topology._graph.neighbors(link)
+                               if n != v and topology._distances.get(n) == distance - 2)
         chain = []
-        up = topology.primary_parent(v)
+        up = topology._primary.get(v)
         while up is not None and up != c.root:
             if c.kind[up] is VKind.DEVICE:
                 chain.append(c.label[up])
-            up = topology.primary_parent(up)
-        cut = topology.cut_vertices((ElementRef(ElementKind.DEVICE, device.id),))
-        offline = topology.service_refs(cut.offline)
+            up = topology._primary.get(up)
+        cut = topology._cut_vertices((ElementRef(ElementKind.DEVICE, device.id),))
+        offline = topology._service_refs(cut.offline)
         out.append(DeviceDependency(
             device=device.id, site=device.site, role=device.role, depth=(distance - 1) // 2,
             parents=tuple(sorted(c.label[p] for p in parents)), chain=tuple(chain),
@@ -89,5 +89,11 @@ def alert_dependencies(topology: Topology) -> tuple[DeviceDependency, ...]:
 
 
 def alert_dependencies_data(topology: Topology) -> list[dict[str, Any]]:
-    """:func:`alert_dependencies` as plain data (JSON/YAML-ready) for the alerting side."""
+    """:func:`alert_dependencies` as plain data (JSON/YAML-ready) for the alerting side::
+
+        sw-core ── sw-pop1 ── sw-zs     →  [{"device": "sw-core", "depth": 0, "parents": [], ...},
+                                            {"device": "sw-pop1", "depth": 1, "parents": ["sw-core"], ...},
+                                            {"device": "sw-zs", "depth": 2, "parents": ["sw-pop1"],
+                                             "chain": ["sw-pop1", "sw-core"], "offline_organizations": ["zs"]}]
+    """
     return [d.to_dict() for d in alert_dependencies(topology)]

@@ -113,19 +113,19 @@ def cut_impact(topology: Topology, elements: Iterable[ElementRef | str]) -> CutI
     :class:`~metronet_topology.errors.UnknownElementError`.
     """
     refs = tuple(sorted({topology.element(e) for e in elements}, key=ElementRef.sort_key))
-    return _impact(topology, refs, topology.cut_vertices(refs))
+    return _impact(topology, refs, topology._cut_vertices(refs))
 
 
 def _impact(topology: Topology, refs: tuple[ElementRef, ...], result: CutVertices) -> CutImpact:
     return CutImpact(
         cut=refs,
         cables_cut=_cables_cut(topology, refs),
-        links_cut=topology.labels(result.removed, VKind.LINK),
-        devices_down=topology.labels(result.removed, VKind.DEVICE),
-        devices_unreachable=topology.labels(result.unreachable_devices, VKind.DEVICE),
-        offline=topology.service_refs(result.offline),
-        degraded=topology.service_refs(result.degraded),
-        rerouted=topology.service_refs(result.rerouted),
+        links_cut=topology._labels(result.removed, VKind.LINK),
+        devices_down=topology._labels(result.removed, VKind.DEVICE),
+        devices_unreachable=topology._labels(result.unreachable_devices, VKind.DEVICE),
+        offline=topology._service_refs(result.offline),
+        degraded=topology._service_refs(result.degraded),
+        rerouted=topology._service_refs(result.rerouted),
     )
 
 
@@ -147,6 +147,6 @@ def cut_impacts(topology: Topology, elements: Iterable[ElementRef | str]) -> dic
         removed = topology.removed_by((ref,))
         result = by_removed.get(removed)
         if result is None:
-            result = by_removed[removed] = topology.cut_vertices((ref,))
+            result = by_removed[removed] = topology._cut_vertices((ref,))
         out[ref] = _impact(topology, (ref,), result)
     return out

@@ -318,11 +318,10 @@ def _clean(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_json(network: Network) -> dict[str, Any]:
-    """The network as JSON-ready data; ``load_json(to_json(n)) == n``.
+    """The network as JSON-ready data (empty optional fields left out); ``load_json(to_json(n)) == n``::
 
-    ::
-
-        {"sites": [{"id": "A"}], "core_sites": ["A"], ...}
+        Network(sites=(Site("CORE"), Site("ZS", organizations=("zs",))), core_sites=("CORE",), ...)
+          → {"sites": [{"id": "CORE"}, {"id": "ZS", "organizations": ["zs"]}], "core_sites": ["CORE"], ...}
     """
     n = network
     return {

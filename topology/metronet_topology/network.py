@@ -125,12 +125,14 @@ class Network:
     # ---- look-ups used by the answers -------------------------------------------------------------
 
     def device(self, device_id: str) -> Device:
+        """A device by id (UnknownElementError when there is none)."""
         try:
             return self.device_by_id[device_id]
         except KeyError:
             raise UnknownElementError(f"unknown device {device_id!r}") from None
 
     def site(self, site_id: str) -> Site:
+        """A site by id (UnknownElementError when there is none)."""
         try:
             return self.site_by_id[site_id]
         except KeyError:
@@ -161,6 +163,7 @@ class Network:
 
 
 def site_end(site_id: str) -> CableEnd:
+    """The cable end at site ``site_id``."""
     return CableEnd(PlaceKind.SITE, site_id)
 
 

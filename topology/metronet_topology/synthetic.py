@@ -151,7 +151,11 @@ class _DuctTree:
 
 
 def synthetic_network(spec: SyntheticSpec | None = None) -> dict[str, Any]:
-    """Generate the network described by ``spec`` (see the module docstring for its shape)."""
+    """Generate the network described by ``spec`` as JSON data (the whole shape is in the module docstring)::
+
+        synthetic_network(SyntheticSpec().scaled(0.01))
+          CORE-1 ══ CORE-2, 2 rings × 2 POPs, 50 devices, 200 segments, 200 cables, 500 strands
+    """
     spec = spec or SyntheticSpec()
     b = _Builder(spec)
     rng = b.rng

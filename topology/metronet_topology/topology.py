@@ -16,23 +16,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ._blocks import BlockTree, SubtreeIndex
-from ._compile import Compiled, ServiceRef, VKind, compile_network
+from ._compile import ServiceRef, VKind, compile_network
 from ._cuts import Baseline, CutVertices, analyse_cut
 from ._graphlib import Graph, make_graph
 from .errors import UnknownElementError
-from .model import ElementKind, ElementRef
+from .model import ElementRef
 from .network import Network
 from .options import AnalysisOptions
 
-__all__ = ("CutVertices", "ServiceRef", "Topology")
+__all__ = ("ServiceRef", "Topology")
 
 
 class Topology:
-    """A :class:`Network` analysed for the answers (:func:`trace`, :func:`cut_impact`, ...).
+    """A :class:`Network` analysed for the answers (:func:`trace`, :func:`cut_impact`, ...)::
 
-    Building it compiles the service graph, computes its block-cut tree from the core and which
-    organization sites are redundantly connected; each question afterwards touches only the part of the
-    graph it concerns.
+        Network ──compile──▶ service graph ──▶ block-cut tree from the core ──▶ who is redundant,
+                             (devices, links,                                  certificates of the
+                              accesses as vertices)                            redundant ones
+
+    Building it costs O(V + E) plus one connectivity check per shared-risk group of each larger block;
+    each question afterwards touches only the blocks it concerns. Answers to cuts are cached (1,024).
+    A Topology is read-only once built; build a new one when the network changes.
     """
 
     def __init__(self, network: Network, options: AnalysisOptions | None = None) -> None:
@@ -42,11 +46,11 @@ class Topology:
         self._graph: Graph = make_graph(self.options.backend, len(c.kind), c.edges)
         accesses = list(c.access_at)
         tree = self._tree = BlockTree(self._graph, c.root, c.killers, accesses)
-        self._distance = self._graph.distances(c.root)
+        self._distances = self._graph.distances(c.root)
         self._primary: dict[int, int] = {}
-        for v, d in self._distance.items():
+        for v, d in self._distances.items():
             if v != c.root:
-                self._primary[v] = min(n for n in self._graph.neighbors(v) if self._distance.get(n) == d - 1)
+                self._primary[v] = min(n for n in self._graph.neighbors(v) if self._distances.get(n) == d - 1)
         reached = {s: [a for a in c.service_accesses[s] if tree.reached(a)] for s in c.service_at}
         self._reached_accesses = reached
         none: frozenset[int] = frozenset()
@@ -59,7 +63,7 @@ class Topology:
             devices_below=SubtreeIndex(tree.up, c.root, list(c.device_vertex.values())),
             primary_below=SubtreeIndex(self._primary, c.root, accesses),
             reached_accesses=reached,
-            primary_access={s: min(r, key=lambda a: (self._distance[a], a)) for s, r in reached.items() if r},
+            primary_access={s: min(r, key=lambda a: (self._distances[a], a)) for s, r in reached.items() if r},
             excluded=self._excluded,
             redundant=frozenset(s for s in c.service_at if self._is_redundant(s)),
             ignored=core,
@@ -83,9 +87,11 @@ class Topology:
         return self._c.service_at[v]
 
     def services_of(self, organization: str) -> tuple[ServiceRef, ...]:
+        """The analysed sites of one organization."""
         return tuple(s for s in self.services if s.organization == organization)
 
     def is_connected(self, service: str | ServiceRef) -> bool:
+        """Whether any access of the service reaches the core."""
         return bool(self._reached_accesses[self._service_vertex(service)])
 
     def is_redundant(self, service: str | ServiceRef) -> bool:
@@ -128,7 +134,8 @@ class Topology:
         return element
 
     def removed_by(self, elements: Iterable[ElementRef]) -> frozenset[int]:
-        """The graph vertices (devices, links, accesses) that ``elements`` take out."""
+        """What ``elements`` take out, as opaque vertex ids: two element sets with equal results have the
+        same impact on service (the segments along one cable route, say), so the work can be shared."""
         return frozenset(v for e in elements for v in self._c.hits[self._c.element(e)])
 
     def spof_elements(self, service: str | ServiceRef) -> tuple[ElementRef, ...]:
@@ -139,7 +146,7 @@ class Topology:
     def path_elements(self, service: str | ServiceRef) -> int:
         """How many elements (premises/core excluded per the options) the service's usual path uses."""
         s = self._service_vertex(service)
-        path = self.service_path(s)
+        path = self._service_path(s)
         if path is None:
             return 0
         return len({e for v in path for e in self._c.killers[v]} - self._excluded[s])
@@ -158,50 +165,27 @@ class Topology:
         """Forget the cuts computed so far (they are kept, up to 1,024, for repeated questions)."""
         self._cache.clear()
 
-    # ---- internals for the answer modules ---------------------------------------------------------
+    # ---- for the answer modules of this package ---------------------------------------------------
 
-    @property
-    def compiled(self) -> Compiled:
-        return self._c
-
-    @property
-    def graph(self) -> Graph:
-        return self._graph
-
-    def primary_path(self, v: int) -> list[int] | None:
+    def _primary_path(self, v: int) -> list[int] | None:
         """Vertices from ``v`` to the root along the primary (fewest hops) path, or None if unreachable."""
-        if v not in self._distance:
+        if v not in self._distances:
             return None
         path = [v]
         while path[-1] != self._c.root:
             path.append(self._primary[path[-1]])
         return path
 
-    def service_path(self, s: int) -> list[int] | None:
+    def _service_path(self, s: int) -> list[int] | None:
         """The primary path of service vertex ``s``: from its nearest access to the root."""
         access = self._base.primary_access.get(s)
-        return None if access is None else self.primary_path(access)
+        return None if access is None else self._primary_path(access)
 
-    def distance(self, v: int) -> int | None:
-        return self._distance.get(v)
-
-    def primary_parent(self, v: int) -> int | None:
-        return self._primary.get(v)
-
-    def cut_vertices(self, elements: Sequence[ElementRef]) -> CutVertices:
+    def _cut_vertices(self, elements: Sequence[ElementRef]) -> CutVertices:
         return self._cut(self.removed_by(elements))
 
-    def vertex_kind(self, v: int) -> VKind:
-        return self._c.kind[v]
-
-    def labels(self, vertices: Iterable[int], kind: VKind) -> tuple[str, ...]:
+    def _labels(self, vertices: Iterable[int], kind: VKind) -> tuple[str, ...]:
         return tuple(sorted(self._c.label[v] for v in vertices if self._c.kind[v] is kind))
 
-    def service_refs(self, vertices: Iterable[int]) -> tuple[ServiceRef, ...]:
+    def _service_refs(self, vertices: Iterable[int]) -> tuple[ServiceRef, ...]:
         return tuple(sorted(self._c.service_at[v] for v in vertices))
-
-    def element_kinds(self) -> dict[ElementKind, int]:
-        counts: dict[ElementKind, int] = {}
-        for e in self._c.elements:
-            counts[e.kind] = counts.get(e.kind, 0) + 1
-        return counts

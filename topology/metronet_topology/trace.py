@@ -124,8 +124,8 @@ def trace(topology: Topology, service: str | ServiceRef) -> ServiceTrace:
     one with the fewest hops (ties: the first device and link in the data), the one cut impact calls "usual".
     """
     ref = topology.service(service)
-    net, c = topology.network, topology.compiled
-    path = topology.service_path(c.service_vertex[ref.id])
+    net, c = topology.network, topology._c
+    path = topology._service_path(c.service_vertex[ref.id])
     if path is None:
         return ServiceTrace(ref, (), ())
     hops: list[TraceHop] = []
