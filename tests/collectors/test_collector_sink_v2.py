@@ -10,8 +10,11 @@ samples; data correctness is tested against InfluxDB 1.6.7 (test_collector_e2e.p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import socket
 import subprocess
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -87,6 +90,69 @@ class VictoriaMetrics:
         return out
 
 
+class TcpGate:
+    """A loopback TCP forwarder in front of a server, to cut it off without stopping it.
+
+    Stopping VictoriaMetrics itself would test its shutdown (a batch acknowledged while it closes its
+    storage can be lost there); closing the gate refuses new connections and drops open ones, which is
+    what an outage looks like to the client.
+    """
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = free_tcp_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._listener: socket.socket | None = None
+        self._open: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def open(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def close(self) -> None:
+        if self._listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone would leave the port listening.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            for conn in self._open:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+                conn.close()
+            self._open.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            with self._lock:
+                self._open += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for conn in (source, sink):
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+
+
 @pytest.fixture
 def victoria(tmp_path: Path) -> Iterator[VictoriaMetrics]:
     server = VictoriaMetrics(tmp_path)
@@ -101,9 +167,11 @@ def test_v2_sink_delivers_everything_across_an_outage(
     monkeypatch.setenv("METRONET_TEST_INFLUX_TOKEN", "metronet-v2-token")
     _, agent = sim_agent("sw-v2", [SimInterface("ge-0/0/1", in_bps=8e6), SimInterface("ge-0/0/2", in_bps=1e6)])
     data = config_dict([("sw-v2", agent, "v2")])
+    gate = TcpGate(victoria.port)
+    gate.open()
     data["sink"] = {
         "type": "influxdb_v2",
-        "url": victoria.url,
+        "url": gate.url,
         "org": "metronet",
         "bucket": "metronet",
         "token": {"env": "METRONET_TEST_INFLUX_TOKEN"},
@@ -119,22 +187,32 @@ def test_v2_sink_delivers_everything_across_an_outage(
         stop = asyncio.Event()
         task = asyncio.create_task(collector.run(stop, drain_timeout_s=5.0))
         await asyncio.sleep(1.6)
-        victoria.stop()  # outage: points pile up in the spool, polling goes on
+        gate.close()  # outage: points pile up in the spool, polling goes on
         await asyncio.sleep(2.2)
-        await asyncio.to_thread(victoria.start)
+        gate.open()
         await asyncio.sleep(2.0)
         stop.set()
         await task
 
-    asyncio.run(scenario())
+    try:
+        asyncio.run(scenario())
+    finally:
+        gate.close()
     pipeline = collector.pipeline
     assert pipeline is not None
     errors = registry.get_sample_value("metronet_sink_errors_total", {"retryable": "true"})
     assert errors and errors > 0  # the outage was seen by the v2 client path
 
-    octets = victoria.samples("interface_in_octets")
-    reachable = victoria.samples("device_reachable")
-    stored = sum(len(ts) for _, ts in octets) + sum(len(ts) for _, ts in reachable)
+    # VictoriaMetrics makes rows searchable about a second after it acknowledged them (in-memory buffers):
+    # read again for up to 5 s until every written point is visible.
+    deadline = time.monotonic() + 5
+    while True:
+        octets = victoria.samples("interface_in_octets")
+        reachable = victoria.samples("device_reachable")
+        stored = sum(len(ts) for _, ts in octets) + sum(len(ts) for _, ts in reachable)
+        if stored >= pipeline.points_written or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert pipeline.points_spooled == pipeline.points_written == stored > 0
     labels = {item[0]["interface"]: item[0] for item in octets}
     assert sorted(labels) == ["ge-0/0/1", "ge-0/0/2"]
