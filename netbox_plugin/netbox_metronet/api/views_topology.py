@@ -1,0 +1,2 @@
+#: extra URL patterns (api/urls.py)
+URLS: list = []
