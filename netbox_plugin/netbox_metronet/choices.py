@@ -8,6 +8,7 @@ Sets with a ``key`` can be replaced or extended by NetBox's ``FIELD_CHOICES`` se
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from utilities.choices import Choice, ChoiceSet
 
 __all__ = (
@@ -80,7 +81,7 @@ class PlantStatusChoices(ChoiceSet):
     DECOMMISSIONED = "decommissioned"
 
     CHOICES = [
-        Choice(PLANNED, _("Planned"), color="cyan"),
+        Choice(PLANNED, pgettext_lazy("metronet", "Planned"), color="cyan"),
         Choice(CONSTRUCTION, _("Under construction"), color="yellow"),
         Choice(ACTIVE, _("Active"), color="green"),
         Choice(DECOMMISSIONED, _("Decommissioned"), color="red"),
@@ -138,10 +139,10 @@ class StrandStatusChoices(ChoiceSet):
     FAULTY = "faulty"
 
     CHOICES = [
-        Choice(AVAILABLE, _("Available"), color="green"),
-        Choice(RESERVED, _("Reserved"), color="yellow"),
+        Choice(AVAILABLE, pgettext_lazy("metronet", "Available"), color="green"),
+        Choice(RESERVED, pgettext_lazy("metronet", "Reserved"), color="yellow"),
         Choice(ACTIVE, _("Active (lit)"), color="blue"),
-        Choice(FAULTY, _("Faulty"), color="red"),
+        Choice(FAULTY, pgettext_lazy("metronet", "Faulty"), color="red"),
     ]
 
 
@@ -171,7 +172,7 @@ class ConnectionStatusChoices(ChoiceSet):
     CANCELLED = "cancelled"
 
     CHOICES = [
-        Choice(PLANNED, _("Planned"), color="cyan"),
+        Choice(PLANNED, pgettext_lazy("metronet", "Planned"), color="cyan"),
         Choice(DESIGN, _("Design"), color="blue"),
         Choice(CONSTRUCTION, _("Construction"), color="yellow"),
         Choice(CONNECTED, _("Connected"), color="green"),

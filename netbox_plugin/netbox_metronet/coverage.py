@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from utilities.choices import unpack_grouped_choices
 
 from .choices import ConnectionStatusChoices, OrganizationTypeChoices, TownRelationChoices
@@ -92,7 +93,7 @@ class OrgState:
     LABELS = {
         CONNECTED: _("Connected"),
         IN_PROGRESS: _("In progress"),
-        PLANNED: _("Planned"),
+        PLANNED: pgettext_lazy("metronet", "Planned"),
         NOT_PLANNED: _("Not planned"),
     }
     COLORS = {CONNECTED: "green", IN_PROGRESS: "yellow", PLANNED: "cyan", NOT_PLANNED: "gray"}
@@ -443,7 +444,8 @@ class CoverageReport:
         answer = {True: str(_("yes")), False: str(_("no")), None: str(_("n/a"))}
         header = [
             str(_("Organization")), str(_("Type")), str(_("Town part")), str(_("Relation to the town")),
-            str(_("State")), str(_("Best bandwidth (Mbit/s)")), str(_("Planned date")), str(_("Connected date")),
+            str(pgettext_lazy("metronet", "State")), str(_("Best bandwidth (Mbit/s)")), str(_("Planned date")),
+            str(_("Connected date")),
             *(str(t.target.name) for t in self.targets),
         ]
         rows = [header]

@@ -1,6 +1,7 @@
 """The MetroNet menu in NetBox's navigation."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.plugins import PluginMenu, PluginMenuButton, PluginMenuItem
 
 
@@ -39,7 +40,7 @@ menu = PluginMenu(
                            permissions=["netbox_metronet.view_fiberstrand"]),
         )),
         (_("Rollout"), (
-            _item("connection", _("Connections")),
+            _item("connection", pgettext_lazy("metronet", "Connections")),
             _item("coveragetarget", _("Coverage targets")),
             PluginMenuItem(link="plugins:netbox_metronet:coverage", link_text=_("Coverage"),
                            permissions=["netbox_metronet.view_connection"]),

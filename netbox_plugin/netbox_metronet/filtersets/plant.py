@@ -10,6 +10,7 @@ from dcim.models import FrontPort, RearPort, Site
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.filtersets import PrimaryModelFilterSet
 from tenancy.models import Tenant
 from utilities.filters import MultiValueNumberFilter
@@ -189,7 +190,7 @@ class SpliceClosureFilterSet(PrimaryModelFilterSet):
     )
     site = django_filters.ModelMultipleChoiceFilter(
         field_name="site__slug", queryset=Site.objects.all(), to_field_name="slug", distinct=False,
-        label=_("Site (slug)"),
+        label=pgettext_lazy("metronet", "Site (slug)"),
     )
 
     class Meta:

@@ -4,6 +4,7 @@ import django_filters
 from dcim.models import Device, Interface, Region, Site
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.filtersets import PrimaryModelFilterSet
 from tenancy.models import Tenant
 from utilities.filters import TreeNodeMultipleChoiceFilter
@@ -46,7 +47,7 @@ class ConnectionFilterSet(PrimaryModelFilterSet):
         queryset=Site.objects.all(),
         distinct=False,
         to_field_name="slug",
-        label=_("Site (slug)"),
+        label=pgettext_lazy("metronet", "Site (slug)"),
     )
     status = django_filters.MultipleChoiceFilter(
         choices=ConnectionStatusChoices,

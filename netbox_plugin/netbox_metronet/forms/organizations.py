@@ -3,6 +3,7 @@
 from dcim.models import Region
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.forms import (
     PrimaryModelBulkEditForm,
     PrimaryModelFilterSetForm,
@@ -54,7 +55,7 @@ class OrganizationProfileForm(PrimaryModelForm):
         required=False,
     )
     contact = DynamicModelChoiceField(
-        label=_("Contact"),
+        label=pgettext_lazy("metronet", "Contact"),
         queryset=Contact.objects.all(),
         required=False,
         selector=True,
@@ -94,7 +95,7 @@ class OrganizationProfileImportForm(PrimaryModelImportForm):
         help_text=_("Relation to the town (default: established)"),
     )
     contact = CSVModelChoiceField(
-        label=_("Contact"),
+        label=pgettext_lazy("metronet", "Contact"),
         queryset=Contact.objects.all(),
         required=False,
         to_field_name="name",
@@ -133,7 +134,7 @@ class OrganizationProfileBulkEditForm(PrimaryModelBulkEditForm):
         required=False,
     )
     contact = DynamicModelChoiceField(
-        label=_("Contact"),
+        label=pgettext_lazy("metronet", "Contact"),
         queryset=Contact.objects.all(),
         required=False,
     )
@@ -181,7 +182,7 @@ class OrganizationProfileFilterForm(PrimaryModelFilterSetForm):
         required=False,
     )
     contact_id = DynamicModelMultipleChoiceField(
-        label=_("Contact"),
+        label=pgettext_lazy("metronet", "Contact"),
         queryset=Contact.objects.all(),
         required=False,
     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from dcim.models import Device, Interface, Region, Site
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.forms import (
     PrimaryModelBulkEditForm,
     PrimaryModelFilterSetForm,
@@ -96,7 +97,7 @@ class ConnectionForm(PrimaryModelForm):
     fieldsets = (
         FieldSet("tenant", "site", "status", "description", "tags", name=_("Connection")),
         FieldSet("planned_date", "construction_start", "connected_date", name=_("Dates")),
-        FieldSet("bandwidth_mbps", "device", "access_interfaces", "strand", name=_("Service")),
+        FieldSet("bandwidth_mbps", "device", "access_interfaces", "strand", name=pgettext_lazy("metronet", "Service")),
     )
 
     class Meta:
@@ -223,7 +224,7 @@ class ConnectionBulkEditForm(PrimaryModelBulkEditForm):
     fieldsets = (
         FieldSet("status", "description", name=_("Connection")),
         FieldSet("planned_date", "construction_start", "connected_date", name=_("Dates")),
-        FieldSet("bandwidth_mbps", name=_("Service")),
+        FieldSet("bandwidth_mbps", name=pgettext_lazy("metronet", "Service")),
     )
     nullable_fields = (
         "planned_date", "construction_start", "connected_date", "bandwidth_mbps", "description", "comments",
@@ -239,7 +240,7 @@ class ConnectionFilterForm(PrimaryModelFilterSetForm):
             "planned_date__gte", "planned_date__lte", "connected_date__gte", "connected_date__lte", name=_("Dates")
         ),
         FieldSet("tenant_id", "org_type", "town_relation", "town_part_id", name=_("Organization")),
-        FieldSet("site_id", "device_id", name=_("Location")),
+        FieldSet("site_id", "device_id", name=pgettext_lazy("metronet", "Location")),
         FieldSet("owner_group_id", "owner_id", name=_("Ownership")),
     )
     selector_fields = ("filter_id", "q", "status", "tenant_id", "site_id")

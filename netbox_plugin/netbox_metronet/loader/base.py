@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from django.core.exceptions import MultipleObjectsReturned, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ("CREATED", "UNCHANGED", "UPDATED", "LoadError", "Loader", "Stats", "pick")
 
@@ -48,7 +49,7 @@ class Stats:
 
     def table(self) -> str:
         width = max([len(label) for label in self.counts] + [5])
-        head = (_("model"), _("created"), _("updated"), _("unchanged"))
+        head = (pgettext_lazy("metronet", "model"), pgettext_lazy("metronet", "created"), _("updated"), _("unchanged"))
         lines = [f"{head[0]:<{width}}  {head[1]:>9}  {head[2]:>9}  {head[3]:>9}"]
         lines += [f"{label:<{width}}  {c[CREATED]:>9}  {c[UPDATED]:>9}  {c[UNCHANGED]:>9}"
                   for label, c in self.counts.items()]

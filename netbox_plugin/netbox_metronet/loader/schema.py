@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ("FORMAT", "SCHEMA", "SECTIONS", "expand_names", "parse_numbers", "validate")
 
@@ -230,7 +231,7 @@ def _check_mapping(value: Any, fields: dict[str, F], path: str, errors: list[tup
     for key, spec in fields.items():
         if key not in value or value[key] is None:
             if spec.required:
-                errors.append((_join(path, key), _("required")))
+                errors.append((_join(path, key), pgettext_lazy("metronet", "required")))
             continue
         _check(value[key], spec, _join(path, key), errors)
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.models import PrimaryModel
 
 from ..choices import OrganizationTypeChoices, TownRelationChoices
@@ -54,7 +55,7 @@ class OrganizationProfile(PrimaryModel):
         related_name="+",
         blank=True,
         null=True,
-        verbose_name=_("contact"),
+        verbose_name=pgettext_lazy("metronet", "contact"),
         help_text=_("Who to call about the organization's connection"),
     )
     town_part = models.ForeignKey(

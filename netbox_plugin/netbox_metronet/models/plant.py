@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.models import PrimaryModel
 
 from ..choices import (
@@ -52,8 +53,10 @@ MAX_STRANDS = 864
 class RouteSegment(PrimaryModel):
     """A piece of civil route (a duct between two chambers, an aerial span...) with its WGS84 geometry."""
 
-    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
-    kind = models.CharField(verbose_name=_("kind"), max_length=30, choices=RouteSegmentKindChoices)
+    name = models.CharField(verbose_name=pgettext_lazy("metronet", "name"), max_length=100, unique=True)
+    kind = models.CharField(
+        verbose_name=pgettext_lazy("metronet", "kind"), max_length=30, choices=RouteSegmentKindChoices
+    )
     status = models.CharField(
         verbose_name=_("status"), max_length=30, choices=PlantStatusChoices, default=PlantStatusChoices.ACTIVE
     )
@@ -184,7 +187,7 @@ class FiberCable(_CableEndsMixin, PrimaryModel):
     Saving a cable creates its strands 1..strand_count (and removes unused strands above a lowered count).
     """
 
-    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
+    name = models.CharField(verbose_name=pgettext_lazy("metronet", "name"), max_length=100, unique=True)
     status = models.CharField(
         verbose_name=_("status"), max_length=30, choices=PlantStatusChoices, default=PlantStatusChoices.ACTIVE
     )
@@ -350,15 +353,17 @@ class FiberStrand(PrimaryModel):
 class SpliceClosure(PrimaryModel):
     """A splice closure (in a cable chamber, on a pole, in a cabinet) at a WGS84 point."""
 
-    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
+    name = models.CharField(verbose_name=pgettext_lazy("metronet", "name"), max_length=100, unique=True)
     kind = models.CharField(
-        verbose_name=_("kind"), max_length=30, choices=SpliceClosureKindChoices, default=SpliceClosureKindChoices.DOME
+        verbose_name=pgettext_lazy("metronet", "kind"), max_length=30, choices=SpliceClosureKindChoices,
+        default=SpliceClosureKindChoices.DOME,
     )
     status = models.CharField(
         verbose_name=_("status"), max_length=30, choices=PlantStatusChoices, default=PlantStatusChoices.ACTIVE
     )
     site = models.ForeignKey(
-        to="dcim.Site", on_delete=models.PROTECT, related_name="+", blank=True, null=True, verbose_name=_("site"),
+        to="dcim.Site", on_delete=models.PROTECT, related_name="+", blank=True, null=True,
+        verbose_name=pgettext_lazy("metronet", "site"),
         help_text=_("The site the closure is in, if it is inside a building"),
     )
     latitude = models.DecimalField(

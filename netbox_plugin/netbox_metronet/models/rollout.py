@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.models import PrimaryModel
 
 from ..choices import ConnectionStatusChoices, OrganizationTypeChoices, TownRelationChoices
@@ -28,7 +29,8 @@ class Connection(PrimaryModel):
         verbose_name=_("organization"),
     )
     site = models.ForeignKey(
-        to="dcim.Site", on_delete=models.PROTECT, related_name="metronet_connections", verbose_name=_("site"),
+        to="dcim.Site", on_delete=models.PROTECT, related_name="metronet_connections",
+        verbose_name=pgettext_lazy("metronet", "site"),
     )
     status = models.CharField(
         verbose_name=_("status"), max_length=30, choices=ConnectionStatusChoices,
@@ -103,7 +105,7 @@ class CoverageTarget(PrimaryModel):
     """A town target: ``share_percent`` of organizations (optionally of some types) connected at
     ``min_bandwidth_mbps`` or more by ``due_date``."""
 
-    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
+    name = models.CharField(verbose_name=pgettext_lazy("metronet", "name"), max_length=100, unique=True)
     share_percent = models.DecimalField(
         verbose_name=_("share (%)"), max_digits=5, decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],

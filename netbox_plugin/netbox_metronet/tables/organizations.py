@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.tables import PrimaryModelTable, columns
 
 from ..models import OrganizationProfile
@@ -45,11 +46,11 @@ class OrganizationProfileTable(PrimaryModelTable):
     town_relation = columns.ChoiceFieldColumn(verbose_name=_("Relation"))
     company_id = tables.Column(verbose_name=_("IČO"))
     town_part = tables.Column(verbose_name=_("Town part"), linkify=True)
-    contact = tables.Column(verbose_name=_("Contact"), linkify=True)
+    contact = tables.Column(verbose_name=pgettext_lazy("metronet", "Contact"), linkify=True)
     site_count = columns.LinkedCountColumn(
         viewname="dcim:site_list",
         url_params={"tenant_id": "tenant_id"},
-        verbose_name=_("Sites"),
+        verbose_name=pgettext_lazy("metronet", "Sites"),
     )
     connection_count = ConnectionSummaryColumn(verbose_name=_("Connected / connections"))
     tags = columns.TagColumn(url_name="plugins:netbox_metronet:organizationprofile_list")

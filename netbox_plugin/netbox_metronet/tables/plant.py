@@ -7,6 +7,7 @@ through gettext (``COLOUR_LABELS``) so a translated UI names them in its own lan
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.tables import PrimaryModelTable, columns
 
 from ..models import FiberCable, FiberStrand, RouteSegment, Splice, SpliceClosure, StrandTermination
@@ -107,7 +108,7 @@ _SEGMENT_LENGTH = """{% load i18n %}{{ record.length }} m
 
 
 class RouteSegmentTable(PrimaryModelTable):
-    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    name = tables.Column(verbose_name=pgettext_lazy("metronet", "Name"), linkify=True)
     kind = columns.ChoiceFieldColumn(verbose_name=_("Kind"))
     status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
     asset_owner = tables.Column(verbose_name=_("Infrastructure owner"), linkify=True)
@@ -129,7 +130,7 @@ class RouteSegmentTable(PrimaryModelTable):
 
 
 class FiberCableTable(PrimaryModelTable):
-    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    name = tables.Column(verbose_name=pgettext_lazy("metronet", "Name"), linkify=True)
     status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
     fiber_type = tables.Column(verbose_name=_("Fiber type"))
     strand_count = tables.Column(verbose_name=_("Strands"))
@@ -177,7 +178,7 @@ class FiberStrandTable(PrimaryModelTable):
 
 
 class SpliceClosureTable(PrimaryModelTable):
-    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    name = tables.Column(verbose_name=pgettext_lazy("metronet", "Name"), linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
     status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
     site = tables.Column(verbose_name=_("Site"), linkify=True)

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.tables import PrimaryModelTable, columns
 
 from ..choices import OrganizationTypeChoices, TownRelationChoices
@@ -73,7 +74,7 @@ class ConnectionTable(PrimaryModelTable):
     org_type = ProfileOrgTypeColumn(verbose_name=_("Organization type"))
     site = tables.Column(verbose_name=_("Site"), linkify=True, order_by=("site__name",))
     status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
-    planned_date = columns.DateColumn(verbose_name=_("Planned"))
+    planned_date = columns.DateColumn(verbose_name=pgettext_lazy("metronet", "Planned"))
     construction_start = columns.DateColumn(verbose_name=_("Construction start"))
     connected_date = columns.DateColumn(verbose_name=_("Connected"))
     bandwidth_mbps = tables.Column(verbose_name=_("Bandwidth (Mbit/s)"))
@@ -100,7 +101,7 @@ class ConnectionTable(PrimaryModelTable):
 
 
 class CoverageTargetTable(PrimaryModelTable):
-    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    name = tables.Column(verbose_name=pgettext_lazy("metronet", "Name"), linkify=True)
     share_percent = tables.Column(verbose_name=_("Share (%)"))
     min_bandwidth_mbps = tables.Column(verbose_name=_("Minimum bandwidth (Mbit/s)"))
     due_date = columns.DateColumn(verbose_name=_("Due date"))

@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import View
 from utilities.views import ContentTypePermissionRequiredMixin
 
@@ -119,7 +120,7 @@ def burndown_svg(burndown: Burndown, width: int = 900, height: int = 320) -> Saf
     legend = [
         (_("Connected"), _SVG_COLORS["connected"], False),
         (_("Remaining"), _SVG_COLORS["remaining"], False),
-        (_("Planned"), _SVG_COLORS["planned"], True),
+        (pgettext_lazy("metronet", "Planned"), _SVG_COLORS["planned"], True),
         (_("Target due date"), "#888", True),
     ]
     lx = left

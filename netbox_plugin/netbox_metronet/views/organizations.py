@@ -7,6 +7,7 @@ from dcim.models import Site
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from extras.ui.panels import CustomFieldsPanel, TagsPanel
 from netbox.ui import attrs, layout, panels
 from netbox.ui.breadcrumbs import Breadcrumb, filtered_list_url
@@ -57,7 +58,7 @@ class OrganizationProfilePanel(panels.ObjectAttributesPanel):
     town_relation = attrs.ChoiceAttr("town_relation", label=_("Relation to the town"))
     company_id = attrs.TextAttr("company_id", label=_("IČO"), style="font-monospace", copy_button=True)
     town_part = attrs.NestedObjectAttr("town_part", linkify=True, label=_("Town part"))
-    contact = attrs.RelatedObjectAttr("contact", linkify=True, label=_("Contact"))
+    contact = attrs.RelatedObjectAttr("contact", linkify=True, label=pgettext_lazy("metronet", "Contact"))
     contact_phone = attrs.TextAttr("contact.phone", label=_("Phone"), copy_button=True)
     contact_email = attrs.TextAttr("contact.email", label=_("E-mail"), copy_button=True)
     description = attrs.TextAttr("description", label=_("Description"))
@@ -98,7 +99,7 @@ class OrganizationProfileView(generic.ObjectView):
         right_panels=[
             panels.ObjectsTablePanel(
                 "dcim.site",
-                title=_("Sites"),
+                title=pgettext_lazy("metronet", "Sites"),
                 filters={"tenant_id": _tenant_id},
                 include_columns=["latitude", "longitude"],
                 exclude_columns=["tenant"],
@@ -107,7 +108,7 @@ class OrganizationProfileView(generic.ObjectView):
         bottom_panels=[
             panels.ObjectsTablePanel(
                 "netbox_metronet.connection",
-                title=_("Connections"),
+                title=pgettext_lazy("metronet", "Connections"),
                 filters={"tenant_id": _tenant_id},
                 exclude_columns=["tenant"],
             ),

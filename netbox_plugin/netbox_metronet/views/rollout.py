@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from extras.ui.panels import CustomFieldsPanel, TagsPanel
 from netbox.ui import attrs, layout, panels
 from netbox.ui.breadcrumbs import Breadcrumb, filtered_list_url
@@ -54,7 +55,9 @@ class ConnectionPanel(panels.ObjectAttributesPanel):
     title = _("Connection")
     tenant = attrs.RelatedObjectAttr("tenant", linkify=True, grouped_by="group", label=_("Organization"))
     org_type = attrs.ChoiceAttr("tenant.metronet_profile.org_type", label=_("Organization type"))
-    contact = attrs.RelatedObjectAttr("tenant.metronet_profile.contact", linkify=True, label=_("Contact"))
+    contact = attrs.RelatedObjectAttr(
+        "tenant.metronet_profile.contact", linkify=True, label=pgettext_lazy("metronet", "Contact")
+    )
     site = attrs.RelatedObjectAttr("site", linkify=True, grouped_by="region", label=_("Site"))
     status = attrs.ChoiceAttr("status", label=_("Status"))
     planned_date = attrs.DateTimeAttr("planned_date", spec="date", label=_("Planned date"))
@@ -156,7 +159,7 @@ class ChoiceListAttr(attrs.ObjectAttribute):
 
 class CoverageTargetPanel(panels.ObjectAttributesPanel):
     title = _("Coverage target")
-    name = attrs.TextAttr("name", label=_("Name"))
+    name = attrs.TextAttr("name", label=pgettext_lazy("metronet", "Name"))
     share_percent = attrs.TextAttr("share_percent", format_string="{} %", label=_("Share"))
     min_bandwidth_mbps = attrs.TextAttr("min_bandwidth_mbps", format_string="{} Mbit/s", label=_("Minimum bandwidth"))
     due_date = attrs.DateTimeAttr("due_date", spec="date", label=_("Due date"))

@@ -2,6 +2,7 @@
 
 from dcim.models import Device, FrontPort, RearPort, Site
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from netbox.forms import (
     PrimaryModelForm,
 )
@@ -93,7 +94,7 @@ class SpliceClosureForm(PrimaryModelForm):
 
     fieldsets = (
         FieldSet("name", "kind", "status", "site", "description", "tags", name=_("Splice closure")),
-        FieldSet("latitude", "longitude", name=_("Location")),
+        FieldSet("latitude", "longitude", name=pgettext_lazy("metronet", "Location")),
     )
 
     class Meta:
