@@ -34,6 +34,9 @@ class MetroNetConfig(PluginConfig):
         "wavelengths": [1310, 1550],
         # Safety margin (dB) added to a computed budget.
         "budget_margin_db": 3.0,
+        # Site names (or slugs) of the network core, for topology answers (cut impact, single points of
+        # failure). None: the site(s) of the town office (organization type "office") that have devices.
+        "core_sites": None,
     }
 
     def ready(self):
