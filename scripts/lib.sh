@@ -9,6 +9,7 @@ DATA="$ROOT/.data"
 export PGOPTIONS="-c client_min_messages=warning"
 VENV="$ROOT/.venv"
 LOGS="$DATA/logs"
+DEMO_DB=metronet  # the database of ./metronet run (tests and benchmarks use their own)
 mkdir -p "$DATA" "$LOGS" "$DATA/cache"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

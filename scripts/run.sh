@@ -6,7 +6,6 @@
 
 RUN_DIR="$DATA/run"
 PIDFILE="$RUN_DIR/stack.pid"
-DEMO_DB=metronet
 NETBOX_ADDR="127.0.0.1:${METRONET_NETBOX_PORT:-8000}"
 SAMPLE="$ROOT/netbox_plugin/netbox_metronet/sample_data/bilina.yaml"
 
