@@ -7,6 +7,7 @@ import logging
 import time
 
 from metronet_collectors.config import Config
+from metronet_collectors.engines import make_poller
 from metronet_collectors.inventory import DeviceSource, InventoryRefresher, StaticDeviceSource
 from metronet_collectors.lineprotocol import encode_points
 from metronet_collectors.metrics import CollectorMetrics
@@ -16,7 +17,7 @@ from metronet_collectors.rates import RateCalculator, SkipReason
 from metronet_collectors.scheduler import Scheduler, shard_devices
 from metronet_collectors.schema import sample_points, unreachable_point
 from metronet_collectors.sinks import Sink, make_sink
-from metronet_collectors.snmp import Poller, PysnmpPoller
+from metronet_collectors.snmp import Poller
 from metronet_collectors.spool import Spool
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class Collector:
         self.metrics = metrics
         self.source = source or make_source(config)
         self.inventory = InventoryRefresher(self.source, metrics, cache_file=config.netbox.cache_file)
-        self.poller = poller or PysnmpPoller(config.auths, config.snmp)
+        self.poller = poller or make_poller(config.auths, config.snmp)
         self.rates = RateCalculator(max_gap_s=max(3600.0, 10 * config.interval_s))
         self._sink = sink
         self.pipeline: Pipeline | None = None

@@ -8,6 +8,7 @@ documents every option with its default.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 from collections.abc import Callable, Mapping
@@ -56,12 +57,21 @@ class SnmpAuth:
     priv_key: Secret | None = field(default=None, repr=False)
 
 
+SNMP_ENGINES = ("auto", "ezsnmp", "pysnmp", "pysnmp-v3arch")
+
+
 @dataclass(frozen=True)
 class SnmpOptions:
     port: int = 161
     request_timeout_s: float = 2.0
     retries: int = 1
     max_repetitions: int = 10
+    # auto: the fastest engine measured (benchmarks/collector_bench.py; docs/collectors.md) that is installed
+    engine: str = "auto"
+    max_in_flight: int = 64  # SNMP requests (pysnmp) or polling threads (ezsnmp) at once
+    optics: bool = True  # walk ENTITY-SENSOR-MIB / CISCO-ENTITY-SENSOR-MIB DOM sensors every poll
+    lldp_every: int = 10  # walk LLDP-MIB remote neighbors every Nth poll of a device (0: never)
+    lldp_report: bool = True  # post LLDP snapshots to the NetBox plugin (when netbox.url is set)
 
 
 @dataclass(frozen=True)
@@ -188,6 +198,15 @@ class _Node:
             return ""
 
         return float(self._get(key, default, 0.0, (int, float), "a number", check))
+
+    def get_bool(self, key: str, default: bool) -> bool:
+        value = self.raw(key)
+        if value is _MISSING or value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(key, f"expected true or false, got {value!r}")
+            return default
+        return value
 
     def node(self, key: str) -> _Node:
         value = self.raw(key)
@@ -375,7 +394,14 @@ def parse_config(data: Any, environ: Mapping[str, str] | None = None, base_dir: 
         request_timeout_s=snmp_node.get_float("request_timeout_s", 2.0, positive=True),
         retries=snmp_node.get_int("retries", 1, lo=0, hi=10),
         max_repetitions=snmp_node.get_int("max_repetitions", 10, lo=1, hi=100),
+        engine=snmp_node.get_str("engine", "auto", choices=SNMP_ENGINES),
+        max_in_flight=snmp_node.get_int("max_in_flight", 64, lo=1, hi=4096),
+        optics=snmp_node.get_bool("optics", True),
+        lldp_every=snmp_node.get_int("lldp_every", 10, lo=0, hi=100_000),
+        lldp_report=snmp_node.get_bool("lldp_report", True),
     )
+    if snmp.engine == "ezsnmp" and importlib.util.find_spec("ezsnmp") is None:
+        snmp_node.error("engine", "ezsnmp is not installed (pip install 'ezsnmp>=2.5,<3')")
     snmp_node.done()
 
     secrets_path_text = root.get_str("secrets_file", "")

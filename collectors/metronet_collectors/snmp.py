@@ -9,10 +9,10 @@ the same agent response.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
-from pyasn1.type.univ import Null
+from pyasn1.type.univ import Null, ObjectIdentifier, OctetString
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
     ContextData,
@@ -35,30 +35,20 @@ from pysnmp.hlapi.v3arch.asyncio import (
 from pysnmp.proto.rfc1902 import ObjectName
 
 from metronet_collectors.config import SnmpAuth, SnmpOptions
-from metronet_collectors.model import Device, DeviceSample, InterfaceSample, PollError, PollErrorReason
+from metronet_collectors.model import Device, DeviceSample, PollError, PollErrorReason
+from metronet_collectors.snmp_walk import (
+    IF_COLUMNS,
+    SYS_UPTIME,
+    ColumnWalk,
+    Oid,
+    Rows,
+    Value,
+    VarBind,
+    interface_samples,
+)
 
-Oid = tuple[int, ...]
-
-SYS_UPTIME: Oid = (1, 3, 6, 1, 2, 1, 1, 3)  # GETNEXT of this returns sysUpTime.0
-IF_ENTRY: Oid = (1, 3, 6, 1, 2, 1, 2, 2, 1)
-IFX_ENTRY: Oid = (1, 3, 6, 1, 2, 1, 31, 1, 1, 1)
-
-COLUMNS: dict[str, Oid] = {
-    "descr": (*IF_ENTRY, 2),
-    "admin": (*IF_ENTRY, 7),
-    "oper": (*IF_ENTRY, 8),
-    "in32": (*IF_ENTRY, 10),
-    "in_discards": (*IF_ENTRY, 13),
-    "in_errors": (*IF_ENTRY, 14),
-    "out32": (*IF_ENTRY, 16),
-    "out_discards": (*IF_ENTRY, 19),
-    "out_errors": (*IF_ENTRY, 20),
-    "name": (*IFX_ENTRY, 1),
-    "in64": (*IFX_ENTRY, 6),
-    "out64": (*IFX_ENTRY, 10),
-    "high_speed": (*IFX_ENTRY, 15),
-    "discontinuity": (*IFX_ENTRY, 19),
-}
+COLUMNS = IF_COLUMNS  # the IF-MIB columns of one poll (name kept for existing callers)
+__all__ = ["COLUMNS", "SYS_UPTIME", "Poller", "PysnmpPoller", "TableWalker", "pysnmp_value", "split_response"]
 
 AUTH_PROTOCOLS: dict[str, Any] = {
     "md5": usmHMACMD5AuthProtocol,
@@ -99,8 +89,27 @@ class Poller(Protocol):
     def close(self) -> None: ...
 
 
-def _decode(value: Any) -> str:
-    return bytes(value.asOctets()).decode("utf-8", "replace")
+@runtime_checkable
+class TableWalker(Protocol):
+    """A poller that can also walk other tables (ENTITY-SENSOR-MIB, LLDP-MIB) for the optics and LLDP parts."""
+
+    async def walk_table(self, device: Device, columns: Mapping[str, Oid]) -> Rows: ...
+
+
+def pysnmp_value(value: Any) -> Value:
+    """A pysnmp/pyasn1 value → the engine-independent :data:`Value` (None for end of column)."""
+    if type(value).__name__ in END_OF_COLUMN:
+        return None
+    if isinstance(value, OctetString):  # also IpAddress and Opaque
+        return bytes(value.asOctets())
+    if isinstance(value, ObjectIdentifier):
+        return tuple(value)
+    return int(value)
+
+
+def split_response(response: Sequence[Any], non_repeaters: int) -> tuple[list[VarBind], list[VarBind]]:
+    varbinds = [(tuple(oid), pysnmp_value(value)) for oid, value in response]
+    return varbinds[:non_repeaters], varbinds[non_repeaters:]
 
 
 class PysnmpPoller:
@@ -152,7 +161,7 @@ class PysnmpPoller:
         target: UdpTransportTarget,
         non_repeaters: Sequence[Oid],
         columns: Sequence[Oid],
-    ) -> list[tuple[Oid, Any]]:
+    ) -> Sequence[Any]:
         var_binds = [(ObjectName(oid), Null()) for oid in (*non_repeaters, *columns)]
         error_indication, error_status, error_index, response = await bulk_cmd(
             self.engine,
@@ -175,95 +184,37 @@ class PysnmpPoller:
             raise PollError(
                 PollErrorReason.SNMP_ERROR, f"{device.name}: agent error {error_status.prettyPrint()} at {error_index}"
             )
-        return [(tuple(oid), value) for oid, value in response]
+        return response  # type: ignore[no-any-return]
 
-    async def walk(self, device: Device) -> tuple[int, dict[str, dict[int, Any]]]:
-        """Walk all COLUMNS at once; returns (sysUpTime ticks, {column: {ifIndex: value}})."""
+    async def _run(self, device: Device, walk: ColumnWalk) -> ColumnWalk:
         auth = self._credentials(device)
         target = await self._target(device)
-        names = list(COLUMNS)
-        cursor = {name: COLUMNS[name] for name in names}
-        rows: dict[str, dict[int, Any]] = {name: {} for name in names}
-        uptime: int | None = None
-        active = names
-        for _ in range(10_000):  # hard bound: 10,000 requests per walk
-            if not active:
-                break
-            first = uptime is None
-            response = await self._bulk(
-                device, auth, target, [SYS_UPTIME] if first else [], [cursor[name] for name in active]
-            )
-            if first:
-                if not response or response[0][0][: len(SYS_UPTIME)] != SYS_UPTIME:
-                    raise PollError(PollErrorReason.BAD_RESPONSE, f"{device.name}: no sysUpTime in response")
-                uptime = int(response[0][1])
-                response = response[1:]
-            finished: set[str] = set()
-            progressed = False
-            for i, (oid, value) in enumerate(response):
-                name = active[i % len(active)]
-                if name in finished:
-                    continue
-                column = COLUMNS[name]
-                if (
-                    type(value).__name__ in END_OF_COLUMN
-                    or len(oid) != len(column) + 1
-                    or oid[: len(column)] != column
-                    or oid <= cursor[name]
-                ):
-                    finished.add(name)
-                    continue
-                rows[name][oid[-1]] = value
-                cursor[name] = oid
-                progressed = True
-            active = [name for name in active if name not in finished]
-            if not progressed:
-                break
-        return uptime or 0, rows
+        while (request := walk.next_request()) is not None:
+            non_repeaters, repeaters = request
+            response = await self._bulk(device, auth, target, non_repeaters, repeaters)
+            try:
+                walk.feed(*split_response(response, len(non_repeaters)))
+            except ValueError as exc:
+                raise PollError(PollErrorReason.BAD_RESPONSE, f"{device.name}: {exc}") from None
+        return walk
+
+    async def walk(self, device: Device) -> tuple[int, Rows]:
+        """Walk all IF-MIB COLUMNS at once; returns (sysUpTime ticks, {column: {(ifIndex,): value}})."""
+        walk = await self._run(device, ColumnWalk(IF_COLUMNS, with_uptime=True))
+        return walk.uptime or 0, walk.rows
+
+    async def walk_table(self, device: Device, columns: Mapping[str, Oid]) -> Rows:
+        return (await self._run(device, ColumnWalk(columns))).rows
 
     async def poll(self, device: Device) -> DeviceSample:
         started = time.monotonic()
         uptime, rows = await self.walk(device)
-        timestamp_ns = time.time_ns()
-        interfaces: list[InterfaceSample] = []
-        indexes = sorted(set(rows["descr"]) | set(rows["name"]))
-        for index in indexes:
-            name = _decode(rows["name"][index]) if index in rows["name"] else ""
-            if not name:
-                name = _decode(rows["descr"][index]) if index in rows["descr"] else f"ifIndex{index}"
-            hc = index in rows["in64"] and index in rows["out64"]
-            in_octets = rows["in64" if hc else "in32"].get(index)
-            out_octets = rows["out64" if hc else "out32"].get(index)
-            if in_octets is None or out_octets is None:
-                continue
-
-            def counter(column: str, index: int = index) -> int:
-                value = rows[column].get(index)
-                return int(value) if value is not None else 0
-
-            interfaces.append(
-                InterfaceSample(
-                    if_index=index,
-                    if_name=name,
-                    in_octets=int(in_octets),
-                    out_octets=int(out_octets),
-                    counter_bits=64 if hc else 32,
-                    in_errors=counter("in_errors"),
-                    out_errors=counter("out_errors"),
-                    in_discards=counter("in_discards"),
-                    out_discards=counter("out_discards"),
-                    oper_status=counter("oper"),
-                    admin_status=counter("admin"),
-                    speed_mbps=counter("high_speed"),
-                    discontinuity_ticks=counter("discontinuity"),
-                )
-            )
         return DeviceSample(
             device=device,
-            timestamp_ns=timestamp_ns,
+            timestamp_ns=time.time_ns(),
             uptime_ticks=uptime,
             duration_s=time.monotonic() - started,
-            interfaces=interfaces,
+            interfaces=interface_samples(rows),
         )
 
     def close(self) -> None:

@@ -1,0 +1,172 @@
+"""Engine-independent SNMP table walking: multi-column GETBULK bookkeeping and IF-MIB row decoding.
+
+Every engine (pysnmp v3arch, pysnmp v1arch, ezsnmp) only sends one GETBULK and hands back the varbinds,
+normalized to :data:`Value` (``int`` for every numeric type, ``bytes`` for OCTET STRING / IpAddress, an
+:data:`Oid` tuple for OBJECT IDENTIFIER, ``None`` for endOfMibView / noSuchObject / noSuchInstance).
+:class:`ColumnWalk` decides what to ask next::
+
+    request 1: non-repeaters [sysUpTime]   repeaters [col A, col B, col C]      (cursor = column roots)
+    response:  sysUpTime.0, A.1 B.1 C.1, A.2 B.2 C.2, …                          (interleaved by repetition)
+    request 2: repeaters [A.k, B.k, C.k]   (cursor = last OID seen per column; a column leaves the request
+               as soon as the agent answers with an OID outside it, or endOfMibView)
+
+The same state machine runs inside an asyncio task (pysnmp) or a worker thread (ezsnmp), so tables
+other than IF-MIB (ENTITY-SENSOR-MIB, LLDP-MIB) walk the same way with every engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from metronet_collectors.model import InterfaceSample
+
+Oid = tuple[int, ...]
+Value = int | bytes | tuple[int, ...] | None
+VarBind = tuple[Oid, Value]
+Rows = dict[str, dict[Oid, Value]]  # column name → index suffix → value
+
+SYS_UPTIME: Oid = (1, 3, 6, 1, 2, 1, 1, 3)  # GETNEXT of this returns sysUpTime.0
+IF_ENTRY: Oid = (1, 3, 6, 1, 2, 1, 2, 2, 1)
+IFX_ENTRY: Oid = (1, 3, 6, 1, 2, 1, 31, 1, 1, 1)
+
+IF_COLUMNS: dict[str, Oid] = {
+    "descr": (*IF_ENTRY, 2),
+    "admin": (*IF_ENTRY, 7),
+    "oper": (*IF_ENTRY, 8),
+    "in32": (*IF_ENTRY, 10),
+    "in_discards": (*IF_ENTRY, 13),
+    "in_errors": (*IF_ENTRY, 14),
+    "out32": (*IF_ENTRY, 16),
+    "out_discards": (*IF_ENTRY, 19),
+    "out_errors": (*IF_ENTRY, 20),
+    "name": (*IFX_ENTRY, 1),
+    "in64": (*IFX_ENTRY, 6),
+    "out64": (*IFX_ENTRY, 10),
+    "high_speed": (*IFX_ENTRY, 15),
+    "discontinuity": (*IFX_ENTRY, 19),
+}
+MAX_REQUESTS = 10_000  # hard bound on the requests of one walk (a looping agent cannot hold a poll forever)
+
+
+def oid_text(oid: Oid) -> str:
+    return "." + ".".join(map(str, oid))
+
+
+def parse_oid(text: str) -> Oid:
+    """'.1.3.6.1' or '1.3.6.1' → (1, 3, 6, 1); ValueError on anything else."""
+    return tuple(int(part) for part in text.strip().strip(".").split(".") if part)
+
+
+@dataclass
+class ColumnWalk:
+    """Bookkeeping of one multi-column walk; see the module docstring.
+
+    ``next_request()`` gives ``(non_repeaters, repeaters)`` or None when done; ``feed()`` takes the answer:
+    the non-repeater varbinds and the repeater varbinds in response order (interleaved by repetition).
+    """
+
+    columns: Mapping[str, Oid]
+    with_uptime: bool = False
+    rows: Rows = field(default_factory=dict)
+    uptime: int | None = None
+    requests: int = 0
+    _cursor: dict[str, Oid] = field(default_factory=dict)
+    _active: list[str] = field(default_factory=list)
+    _asked: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._cursor = dict(self.columns)
+        self._active = list(self.columns)
+        self.rows = {name: {} for name in self.columns}
+
+    def next_request(self) -> tuple[list[Oid], list[Oid]] | None:
+        if not self._active or self.requests >= MAX_REQUESTS:
+            return None
+        non_repeaters = [SYS_UPTIME] if self.with_uptime and self.requests == 0 else []
+        self._asked = list(self._active)
+        return non_repeaters, [self._cursor[name] for name in self._asked]
+
+    def feed(self, non_repeaters: Sequence[VarBind], repeaters: Sequence[VarBind]) -> None:
+        first = self.with_uptime and self.requests == 0
+        self.requests += 1
+        if first:
+            if not non_repeaters or non_repeaters[0][0][: len(SYS_UPTIME)] != SYS_UPTIME:
+                raise ValueError("no sysUpTime in the response")
+            value = non_repeaters[0][1]
+            if not isinstance(value, int):
+                raise ValueError("sysUpTime is not a number")
+            self.uptime = value
+        asked = self._asked
+        finished: set[str] = set()
+        progressed = False
+        for i, (oid, value) in enumerate(repeaters):
+            name = asked[i % len(asked)]
+            if name in finished:
+                continue
+            column = self.columns[name]
+            if value is None or len(oid) <= len(column) or oid[: len(column)] != column or oid <= self._cursor[name]:
+                finished.add(name)
+                continue
+            self.rows[name][oid[len(column) :]] = value
+            self._cursor[name] = oid
+            progressed = True
+        self._active = [name for name in self._active if name not in finished]
+        if not progressed:
+            self._active = []
+
+
+def text(value: Value) -> str:
+    """An OCTET STRING as text (UTF-8, undecodable bytes replaced); numbers as their decimal form."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return oid_text(value)
+    return str(value)
+
+
+def number(value: Value, default: int = 0) -> int:
+    return value if isinstance(value, int) else default
+
+
+def interface_samples(rows: Rows) -> list[InterfaceSample]:
+    """IF-MIB rows (walked with :data:`IF_COLUMNS`) → one sample per interface with octet counters.
+
+    The name is ifName, else ifDescr, else ``ifIndex<N>``; 64-bit HC counters when the agent serves both,
+    else the 32-bit ones. Rows without octet counters are left out.
+    """
+    descr, names = rows.get("descr", {}), rows.get("name", {})
+    interfaces: list[InterfaceSample] = []
+    for index in sorted(set(descr) | set(names)):
+        if len(index) != 1:
+            continue
+        name = text(names.get(index)) or text(descr.get(index)) or f"ifIndex{index[0]}"
+        hc = index in rows["in64"] and index in rows["out64"]
+        in_octets = rows["in64" if hc else "in32"].get(index)
+        out_octets = rows["out64" if hc else "out32"].get(index)
+        if not isinstance(in_octets, int) or not isinstance(out_octets, int):
+            continue
+
+        def counter(column: str, index: Oid = index) -> int:
+            return number(rows[column].get(index))
+
+        interfaces.append(
+            InterfaceSample(
+                if_index=index[0],
+                if_name=name,
+                in_octets=in_octets,
+                out_octets=out_octets,
+                counter_bits=64 if hc else 32,
+                in_errors=counter("in_errors"),
+                out_errors=counter("out_errors"),
+                in_discards=counter("in_discards"),
+                out_discards=counter("out_discards"),
+                oper_status=counter("oper"),
+                admin_status=counter("admin"),
+                speed_mbps=counter("high_speed"),
+                discontinuity_ticks=counter("discontinuity"),
+            )
+        )
+    return interfaces
