@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
+from metronet_collectors.dependencies import register_dependencies
+
 POLL_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
@@ -79,3 +81,5 @@ class CollectorMetrics:
             ["device", "interface", "organization", "role"],
             registry=registry,
         )
+        # Topology dependency labels for the alert rules, from $METRONET_DEPENDENCIES_FILE (dependencies.py).
+        self.dependencies = register_dependencies(registry)
