@@ -1,9 +1,9 @@
-"""Collector benchmark: interface-samples/s and client CPU-s per 1,000 interfaces.
+"""Collector benchmark: interface-samples/s, client CPU-s per 1,000 interfaces and client RSS.
 
-    PYTHONPATH=collectors python benchmarks/collector_bench.py [--agents 1,50] [--ports 48] [--rounds 5]
+    PYTHONPATH=collectors python benchmarks/collector_bench.py [--agents 1,50] [--ports 48] [--rounds 5] [--v3]
 
 For each agent count it starts that many 48-port agents and measures, in the same run and against the same
-agents, the clients below. Agents (``--agent-kind``):
+agents, the clients below (``--clients`` picks some). Agents (``--agent-kind``):
 
 - ``netns`` (default; needs root and iproute2): net-snmp ``snmpd`` serving its own, native (C) IF-MIB in a
   scratch network namespace holding 24 veth pairs (48 ports) + lo + the veth that links it to the host
@@ -14,14 +14,25 @@ agents, the clients below. Agents (``--agent-kind``):
 
 Clients:
 
-- **collector**: ``PysnmpPoller`` (the production poller: one multi-column GETBULK walk of ifTable +
-  ifXTable per device) polling every agent concurrently (concurrency = agents), ``--rounds`` times after
-  one warm-up round; CPU = this process's CPU time (all threads), which contains only the client;
+- **ezsnmp**, **pysnmp** (v1arch), **pysnmp-v3arch**: the collector's engines (``snmp.engine``; one
+  multi-column GETBULK walk of ifTable + ifXTable per device) polling every agent concurrently, ``--rounds``
+  times after one warm-up round. Each engine runs in a fresh child process (this script with ``--child``),
+  so CPU = the child's own CPU time (all threads) after the warm-up and RSS = its peak RSS (``ru_maxrss``,
+  Python interpreter and imports included), free of the other engines;
 - **snmpbulkwalk** (net-snmp CLI, C): one process per column for the same 14 columns + sysUpTime, 8
   processes at a time; CPU = user+sys of the terminated children (``RUSAGE_CHILDREN``; the agents are
-  still running, so their CPU is not in it).
+  still running, so their CPU is not in it);
+- **snmp-exporter**: Debian's ``prometheus-snmp-exporter`` (Go) with a generated ``snmp.yml`` module of
+  numeric OIDs for the same columns; every target scraped over HTTP concurrently (``/snmp?target=…``);
+  CPU = utime+stime of the exporter process from ``/proc/<pid>/stat`` before and after the timed rounds,
+  RSS = its ``VmHWM``.
+
+With ``--v3`` the agents also get an SNMPv3 authPriv user (SHA/AES) and the v3-capable engines run again
+with it (``ezsnmp v3``, ``pysnmp v3``: pysnmp polls v3 devices with v3arch whatever the engine).
 
 Interface-samples/s = interface rows polled / wall time (rows per agent as the agent reports them).
+Extrapolation: CPU-s per 1,000 interfaces × interfaces per second the network needs (e.g. 5,000 devices ×
+48 ports / 60 s = 4,000 interfaces/s) = cores needed.
 """
 
 from __future__ import annotations
@@ -29,21 +40,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from metronet_collectors.config import Secret, SnmpAuth, SnmpOptions
+from metronet_collectors.engines import make_poller
 from metronet_collectors.model import Device
 from metronet_collectors.sim import SimDevice, SimInterface, SnmpdAgent
-from metronet_collectors.snmp import COLUMNS, SYS_UPTIME, PysnmpPoller
+from metronet_collectors.sim.agent import V3User
+from metronet_collectors.snmp import COLUMNS, SYS_UPTIME
 
 
 def rss_mb() -> float:
@@ -53,7 +70,7 @@ def rss_mb() -> float:
 class NetnsAgents:
     """``count`` native snmpd agents in one scratch network namespace with ``ports`` veth ports."""
 
-    def __init__(self, workdir: Path, count: int, ports: int) -> None:
+    def __init__(self, workdir: Path, count: int, ports: int, v3: bool = False) -> None:
         self.workdir = workdir
         self.ns = f"mnbench{os.getpid()}"
         self.host_if = f"mnb{os.getpid()}h"[:15]
@@ -78,9 +95,15 @@ class NetnsAgents:
             for i in range(count):
                 port = 21000 + i
                 conf = workdir / f"snmpd-{i}.conf"
+                lines = [f"agentAddress udp:{self.address}:{port}", "rocommunity public 10.254.77.0/30"]
+                if v3:
+                    lines += [
+                        f'createUser {V3_USER[0]} SHA "{V3_USER[1]}" AES "{V3_USER[2]}"',
+                        f"rouser {V3_USER[0]} priv",
+                    ]
+                lines += [f"engineID metronet-bench-{i}", "dontLogTCPWrappersConnects yes"]
                 conf.write_text(
-                    f"agentAddress udp:{self.address}:{port}\nrocommunity public 10.254.77.0/30\n"
-                    f"engineID metronet-bench-{i}\ndontLogTCPWrappersConnects yes\n",
+                    "\n".join(lines) + "\n",
                     encoding="utf-8",
                 )
                 env = dict(
@@ -142,7 +165,7 @@ def wait_ready(address: str, port: int, timeout: float = 20.0) -> None:
     raise SystemExit(f"agent {address}:{port} did not answer")
 
 
-def start_agents(workdir: Path, count: int, ports: int) -> list[SnmpdAgent]:
+def start_agents(workdir: Path, count: int, ports: int, v3: bool = False) -> list[SnmpdAgent]:
     agents = []
 
     def one(i: int) -> SnmpdAgent:
@@ -150,7 +173,7 @@ def start_agents(workdir: Path, count: int, ports: int) -> list[SnmpdAgent]:
             SimInterface(f"Gi1/0/{p}", in_bps=1e7 + p * 1e5, out_bps=5e6, speed_mbps=1000) for p in range(1, ports + 1)
         ]
         device = SimDevice.create(workdir / f"bench-{i:03d}.json", f"bench-{i:03d}", interfaces)
-        agent = SnmpdAgent(device, community="public")
+        agent = SnmpdAgent(device, community="public", v3_user=V3User(*V3_USER) if v3 else None)
         agent.start(timeout=30)
         return agent
 
@@ -159,14 +182,34 @@ def start_agents(workdir: Path, count: int, ports: int) -> list[SnmpdAgent]:
     return agents
 
 
-async def collector_rounds(address: str, agent_ports: list[int], rounds: int) -> tuple[float, float, int]:
-    auths = {"v2": SnmpAuth(name="v2", version="2c", community=Secret("public"))}
-    poller = PysnmpPoller(auths, SnmpOptions(request_timeout_s=5.0, retries=2, max_repetitions=10))
+V3_USER = ("metronet", "bench-auth-key-1", "bench-priv-key-1")
+ENGINES = ("ezsnmp", "pysnmp", "pysnmp-v3arch")
+ALL_CLIENTS = (*ENGINES, "snmpbulkwalk", "snmp-exporter")
+
+
+async def engine_rounds(
+    engine: str, address: str, agent_ports: list[int], rounds: int, v3: bool
+) -> tuple[float, float, int]:
+    auths = {
+        "v2": SnmpAuth(name="v2", version="2c", community=Secret("public")),
+        "v3": SnmpAuth(
+            name="v3",
+            version="3",
+            username=V3_USER[0],
+            auth_key=Secret(V3_USER[1]),
+            priv_key=Secret(V3_USER[2]),
+        ),
+    }
+    options = SnmpOptions(
+        request_timeout_s=5.0, retries=2, max_repetitions=10, engine=engine, max_in_flight=max(64, len(agent_ports))
+    )
+    poller = make_poller(auths, options)
     devices = [
-        Device(name=f"bench-{i:03d}", address=address, port=p, credential="v2") for i, p in enumerate(agent_ports)
+        Device(name=f"bench-{i:03d}", address=address, port=p, credential="v3" if v3 else "v2")
+        for i, p in enumerate(agent_ports)
     ]
     try:
-        warm = await asyncio.gather(*(poller.poll(d) for d in devices))  # warm-up (engine, sockets)
+        warm = await asyncio.gather(*(poller.poll(d) for d in devices))  # warm-up (engine, sockets, sessions)
         expected = sum(len(s.interfaces) for s in warm) * rounds
         cpu0, wall0 = time.process_time(), time.perf_counter()
         seen = 0
@@ -177,8 +220,25 @@ async def collector_rounds(address: str, agent_ports: list[int], rounds: int) ->
     finally:
         poller.close()
     if seen != expected:
-        raise SystemExit(f"collector saw {seen} interface samples, expected {expected}")
+        raise SystemExit(f"{engine} saw {seen} interface samples, expected {expected}")
     return cpu, wall, seen
+
+
+def run_child(engine: str, address: str, agent_ports: list[int], rounds: int, v3: bool) -> dict[str, float]:
+    """Run one engine in a fresh interpreter (own CPU time and peak RSS); returns its JSON result."""
+    cmd = [sys.executable, __file__, "--child", engine, "--address", address, "--rounds", str(rounds)]
+    cmd += ["--child-ports", ",".join(map(str, agent_ports))] + (["--v3"] if v3 else [])
+    result = subprocess.run(cmd, capture_output=True, check=False, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{engine}: {result.stderr.strip()[-400:]}")
+    data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def child_main(engine: str, address: str, agent_ports: list[int], rounds: int, v3: bool) -> int:
+    cpu, wall, seen = asyncio.run(engine_rounds(engine, address, agent_ports, rounds, v3))
+    print(json.dumps({"cpu": cpu, "wall": wall, "seen": seen, "rss_mb": rss_mb()}))
+    return 0
 
 
 def snmpbulkwalk_rounds(address: str, agent_ports: list[int], rounds: int) -> tuple[float, float]:
@@ -226,14 +286,125 @@ def snmpbulkwalk_rounds(address: str, agent_ports: list[int], rounds: int) -> tu
     return cpu, wall
 
 
+SNMP_EXPORTER_MODULE = "metronet_if"
+
+
+def snmp_exporter_config(max_repetitions: int = 10) -> str:
+    """A minimal snmp_exporter 0.21 snmp.yml: one module walking the same IF-MIB columns by numeric OID."""
+    metrics = [{"name": "sysUpTime", "oid": ".".join(map(str, SYS_UPTIME)) + ".0", "type": "gauge"}]
+    for name, oid in COLUMNS.items():
+        kind = "DisplayString" if name in ("descr", "name") else "counter" if "in" in name or "out" in name else "gauge"
+        metrics.append(
+            {
+                "name": f"if_{name}",
+                "oid": ".".join(map(str, oid)),
+                "type": kind,
+                "indexes": [{"labelname": "ifIndex", "type": "gauge"}],
+            }
+        )
+    module = {
+        "version": 2,
+        "auth": {"community": "public"},
+        "max_repetitions": max_repetitions,
+        "retries": 2,
+        "timeout": "5s",
+        "get": [".".join(map(str, SYS_UPTIME)) + ".0"],
+        "walk": [".".join(map(str, oid)) for oid in COLUMNS.values()],
+        "metrics": metrics,
+    }
+    return json.dumps({SNMP_EXPORTER_MODULE: module}, indent=1)  # JSON is YAML
+
+
+def proc_cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15)
+
+
+def proc_hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def snmp_exporter_rounds(
+    workdir: Path, address: str, agent_ports: list[int], rounds: int
+) -> tuple[float, float, int, float]:
+    binary = shutil.which("prometheus-snmp-exporter")
+    if binary is None:
+        raise SystemExit("prometheus-snmp-exporter not found: install the Debian package 'prometheus-snmp-exporter'")
+    config = workdir / "snmp.yml"
+    config.write_text(snmp_exporter_config(), encoding="utf-8")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = open(workdir / "snmp_exporter.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [binary, f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise SystemExit(f"snmp_exporter did not start; see {workdir / 'snmp_exporter.log'}") from None
+                time.sleep(0.05)
+
+        def scrape(agent_port: int) -> int:
+            query = urllib.parse.urlencode({"target": f"{address}:{agent_port}", "module": SNMP_EXPORTER_MODULE})
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/snmp?{query}", timeout=60) as response:
+                body = response.read()
+            return body.count(b"\nif_in_discards{")
+
+        with ThreadPoolExecutor(max(1, len(agent_ports))) as pool:
+            warm = sum(pool.map(scrape, agent_ports))
+            cpu0, wall0 = proc_cpu_s(process.pid), time.perf_counter()
+            seen = 0
+            for _ in range(rounds):
+                seen += sum(pool.map(scrape, agent_ports))
+            wall = time.perf_counter() - wall0
+            cpu = proc_cpu_s(process.pid) - cpu0
+        if seen != warm * rounds:
+            raise SystemExit(f"snmp_exporter saw {seen} interface samples, expected {warm * rounds}")
+        return cpu, wall, seen, proc_hwm_mb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def print_row(count: int, rounds: int, client: str, seen: int, cpu: float, wall: float, rss: float | None) -> None:
+    label = f"{count:>6} {seen // (count * rounds):>6} {client:<16}"
+    rss_text = f"{rss:>7.0f}" if rss is not None else f"{'':>7}"
+    print(f"{label} {seen / wall:>12.0f} {cpu / (seen / 1000):>11.3f} {wall:>7.2f} {rss_text}")
+    sys.stdout.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", default="1,50", help="comma-separated agent counts (default 1,50)")
     parser.add_argument("--ports", type=int, default=48)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--agent-kind", choices=("netns", "sim"), default="netns", help="see the docstring")
+    parser.add_argument("--clients", default=",".join(ALL_CLIENTS), help="comma-separated subset of the clients")
+    parser.add_argument("--v3", action="store_true", help="also poll with SNMPv3 authPriv (v3-capable engines)")
+    parser.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--child-ports", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--address", default="127.0.0.1", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    header = f"{'agents':>6} {'if/agt':>6} {'client':<13} {'if-samples/s':>12} {'CPU-s/1k if':>11}"
+    if args.child:
+        ports = [int(p) for p in args.child_ports.split(",")]
+        return child_main(args.child, args.address, ports, args.rounds, args.v3)
+    clients = [c for c in args.clients.split(",") if c]
+    unknown = set(clients) - set(ALL_CLIENTS)
+    if unknown:
+        parser.error(f"--clients: unknown {', '.join(sorted(unknown))} (choose from {', '.join(ALL_CLIENTS)})")
+    header = f"{'agents':>6} {'if/agt':>6} {'client':<16} {'if-samples/s':>12} {'CPU-s/1k if':>11}"
     print(f"{header} {'wall s':>7} {'RSS MB':>7}")
     for count in [int(n) for n in args.agents.split(",")]:
         with tempfile.TemporaryDirectory(prefix="metronet-bench-") as tmp:
@@ -241,17 +412,32 @@ def main(argv: list[str] | None = None) -> int:
             sims: list[SnmpdAgent] = []
             try:
                 if args.agent_kind == "netns":
-                    netns = NetnsAgents(Path(tmp), count, args.ports)
+                    netns = NetnsAgents(Path(tmp), count, args.ports, v3=args.v3)
                     address, agent_ports = netns.address, netns.ports
                 else:
-                    sims = start_agents(Path(tmp), count, args.ports)
+                    sims = start_agents(Path(tmp), count, args.ports, v3=args.v3)
                     address, agent_ports = "127.0.0.1", [a.port for a in sims]
-                cpu, wall, seen = asyncio.run(collector_rounds(address, agent_ports, args.rounds))
-                k = seen / 1000
-                label = f"{count:>6} {seen // (count * args.rounds):>6}"
-                print(f"{label} {'collector':<13} {seen / wall:>12.0f} {cpu / k:>11.3f} {wall:>7.2f} {rss_mb():>7.0f}")
-                cpu, wall = snmpbulkwalk_rounds(address, agent_ports, args.rounds)
-                print(f"{label} {'snmpbulkwalk':<13} {seen / wall:>12.0f} {cpu / k:>11.3f} {wall:>7.2f} {'':>7}")
+
+                def row(client: str, seen: int, cpu: float, wall: float, rss: float | None, n: int = count) -> None:
+                    print_row(n, args.rounds, client, seen, cpu, wall, rss)
+
+                runs = [(c, False) for c in clients]
+                if args.v3:
+                    runs += [(c, True) for c in clients if c in ("ezsnmp", "pysnmp")]
+                seen_any = 0
+                for client, v3 in runs:
+                    if client in ENGINES:
+                        r = run_child(client, address, agent_ports, args.rounds, v3)
+                        seen_any = int(r["seen"])
+                        row(client + (" v3" if v3 else ""), int(r["seen"]), r["cpu"], r["wall"], r["rss_mb"])
+                    elif client == "snmpbulkwalk":
+                        cpu, wall = snmpbulkwalk_rounds(address, agent_ports, args.rounds)
+                        rows = seen_any or count * args.ports * args.rounds
+                        row(client, rows, cpu, wall, None)
+                    else:
+                        cpu, wall, seen, rss = snmp_exporter_rounds(Path(tmp), address, agent_ports, args.rounds)
+                        seen_any = seen_any or seen
+                        row(client, seen, cpu, wall, rss)
             finally:
                 for agent in sims:
                     agent.stop()
