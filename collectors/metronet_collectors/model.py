@@ -108,3 +108,27 @@ class Point:
     tags: dict[str, str]
     fields: dict[str, FieldValue]
     timestamp_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpticsReading:
+    """Digital optical monitoring (DOM) of one interface lane, in the units of the ``optics`` measurement.
+
+    ``values`` holds the fields the device reported: ``rx_dbm``, ``tx_dbm``, ``temperature_c``, ``bias_ma``,
+    ``voltage_v`` (a sensor the agent does not serve, or reports as not ok, is absent).
+    """
+
+    if_name: str
+    lane: str  # "1" for single-lane optics; QSFP lanes "1".."4" from the sensor names
+    values: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class LldpNeighbor:
+    """One LLDP remote system seen on a local interface (LLDP-MIB lldpRemTable)."""
+
+    local_interface: str
+    remote_system: str  # lldpRemSysName ("" if not advertised)
+    remote_port: str  # lldpRemPortId as text (a MAC address as aa:bb:cc:dd:ee:ff)
+    remote_port_description: str = ""
+    remote_chassis_id: str = ""

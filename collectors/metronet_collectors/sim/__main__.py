@@ -1,9 +1,9 @@
 """Control simulated devices from a shell (for demos and the alerting tests).
 
-    python -m metronet_collectors.sim serve STATE.json --port 16101 [--create NAME --ports 24]
-    python -m metronet_collectors.sim link STATE.json ge-0/0/5 down|up
-    python -m metronet_collectors.sim reboot STATE.json
-    python -m metronet_collectors.sim delay STATE.json 2.5
+python -m metronet_collectors.sim serve STATE.json --port 16101 [--create NAME --ports 24]
+python -m metronet_collectors.sim link STATE.json ge-0/0/5 down|up
+python -m metronet_collectors.sim reboot STATE.json
+python -m metronet_collectors.sim delay STATE.json 2.5
 """
 
 from __future__ import annotations

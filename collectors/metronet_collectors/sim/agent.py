@@ -38,6 +38,29 @@ def find_binary(name: str, debian_package: str) -> str:
 
 
 @dataclass
+class SimOptics:
+    """DOM of a pluggable optic: served by ENTITY-SENSOR-MIB (or CISCO-ENTITY-SENSOR-MIB) sensors."""
+
+    rx_dbm: float = -5.0
+    tx_dbm: float = -2.0
+    temperature_c: float = 35.0
+    bias_ma: float = 6.5
+    voltage_v: float = 3.3
+    lanes: int = 1  # >1: rx/tx/bias per lane ("<ifName> Lane N Rx Power Sensor"), like a QSFP
+
+
+@dataclass
+class SimNeighbor:
+    """An LLDP remote system seen on a local port (lldpRemTable)."""
+
+    local_interface: str
+    remote_system: str
+    remote_port: str  # served as lldpRemPortId with subtype interfaceName(5)
+    remote_port_description: str = ""
+    remote_chassis_id: str = ""  # aa:bb:cc:dd:ee:ff → subtype macAddress(4); other text → local(7)
+
+
+@dataclass
 class SimInterface:
     """A simulated port. Rates are bits/s (converted to octets/s for the counters)."""
 
@@ -54,6 +77,7 @@ class SimInterface:
     in_initial: int = 0  # counter value at start (to provoke a 32-bit wrap soon)
     out_initial: int = 0
     alias: str = ""
+    optics: SimOptics | None = None  # a transceiver with DOM sensors (None: no DOM, e.g. copper or DAC)
 
 
 class SimDevice:
@@ -63,7 +87,19 @@ class SimDevice:
         self.path = path
 
     @classmethod
-    def create(cls, path: Path, sys_name: str, interfaces: list[SimInterface], uptime_s: float = 1000.0) -> Self:
+    def create(
+        cls,
+        path: Path,
+        sys_name: str,
+        interfaces: list[SimInterface],
+        uptime_s: float = 1000.0,
+        neighbors: list[SimNeighbor] | None = None,
+        dom_mib: str = "entity",
+    ) -> Self:
+        """Write a new state file. ``dom_mib``: ``entity`` (ENTITY-SENSOR-MIB, optical power in watts) or
+        ``cisco`` (CISCO-ENTITY-SENSOR-MIB, optical power in dBm)."""
+        if dom_mib not in ("entity", "cisco"):
+            raise ValueError(f"dom_mib must be 'entity' or 'cisco', got {dom_mib!r}")
         now = time.time()
         rows: list[dict[str, Any]] = []
         for index, itf in enumerate(interfaces, start=1):
@@ -83,13 +119,23 @@ class SimDevice:
                 "nominal_out_Bps": itf.out_bps / 8,
                 "in_base": itf.in_initial,
                 "out_base": itf.out_initial,
+                "optics": asdict(itf.optics) if itf.optics is not None else None,
             }
             for name in COUNTERS[2:]:
                 row[name + "_ps"] = spec[name + "_ps"]
                 row[name + "_base"] = 0
             rows.append(row)
         device = cls(path)
-        device._write({"sys_name": sys_name, "boot_time": now - uptime_s, "delay_s": 0.0, "interfaces": rows})
+        device._write(
+            {
+                "sys_name": sys_name,
+                "boot_time": now - uptime_s,
+                "delay_s": 0.0,
+                "interfaces": rows,
+                "dom_mib": dom_mib,
+                "lldp": [asdict(n) for n in neighbors or []],
+            }
+        )
         return device
 
     def read(self) -> dict[str, Any]:
@@ -167,6 +213,29 @@ class SimDevice:
         row["in_base"], row["out_base"] = in_octets, out_octets
         self._write(data)
 
+    def set_optics(self, if_name: str, **values: float) -> None:
+        """Change DOM readings of a port (rx_dbm, tx_dbm, temperature_c, bias_ma, voltage_v), e.g. a dirty
+        connector: ``set_optics("Te1/1/1", rx_dbm=-27.5)``. A port without optics gets default ones."""
+        unknown = set(values) - {"rx_dbm", "tx_dbm", "temperature_c", "bias_ma", "voltage_v"}
+        if unknown:
+            raise ValueError(f"unknown optics value(s): {', '.join(sorted(unknown))}")
+        data = self.read()
+        row = self._row(data, if_name)
+        optics = row.get("optics") or asdict(SimOptics())
+        optics.update({k: float(v) for k, v in values.items()})
+        row["optics"] = optics
+        self._write(data)
+
+    def set_neighbors(self, neighbors: list[SimNeighbor]) -> None:
+        """Replace the LLDP neighbor table."""
+        data = self.read()
+        names = {row["name"] for row in data["interfaces"]}
+        for n in neighbors:
+            if n.local_interface not in names:
+                raise KeyError(f"{self.path.stem}: no interface {n.local_interface!r}")
+        data["lldp"] = [asdict(n) for n in neighbors]
+        self._write(data)
+
     def set_delay(self, seconds: float) -> None:
         """Make every poll of this agent take `seconds` longer (a slow device)."""
         data = self.read()
@@ -215,7 +284,11 @@ class SnmpdAgent:
             f"rocommunity {self.community} 127.0.0.1",
             f"engineID metronet-sim-{self.port}",
             "dontLogTCPWrappersConnects yes",
-            f"pass_persist -p 1 .1.3.6.1.2.1 {self.python} {PASS_PERSIST} {self.device.path}",
+        ]
+        # mib-2 (IF-MIB, ENTITY-MIB, ENTITY-SENSOR-MIB), LLDP-MIB, CISCO-ENTITY-SENSOR-MIB: one helper each
+        lines += [
+            f"pass_persist -p 1 {prefix} {self.python} {PASS_PERSIST} {self.device.path} {prefix}"
+            for prefix in (".1.3.6.1.2.1", ".1.0.8802.1.1.2", ".1.3.6.1.4.1.9.9.91")
         ]
         if self.v3_user is not None:
             u = self.v3_user
