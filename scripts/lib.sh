@@ -77,7 +77,9 @@ ensure_venv() {
     command -v pg_config >/dev/null && command -v gcc >/dev/null || apt_install gcc libpq-dev
     say "installing NetBox 4.7 and MetroNet into .venv (first time: about 2 minutes; log: $LOGS/pip.log)"
     "$VENV/bin/python" -m pip install -q --upgrade pip >>"$LOGS/pip.log" 2>&1
-    "$VENV/bin/python" -m pip install -e "$ROOT[dev]" >>"$LOGS/pip.log" 2>&1 \
+    # grafana-client needs urllib3-future, whose wheel replaces urllib3 (and breaks influxdb-client): build it from
+    # source with URLLIB3_NO_OVERRIDE=1 so it installs as urllib3_future only (its documented isolation route).
+    URLLIB3_NO_OVERRIDE=1 "$VENV/bin/python" -m pip install --no-binary=urllib3-future -e "$ROOT[dev]" >>"$LOGS/pip.log" 2>&1 \
       || die "pip install failed (see $LOGS/pip.log)"
     echo "$want" >"$stamp"
   fi
