@@ -12,10 +12,12 @@ from metronet_collectors.inventory import DeviceSource, InventoryRefresher, Stat
 from metronet_collectors.lineprotocol import encode_points
 from metronet_collectors.metrics import CollectorMetrics
 from metronet_collectors.model import Device, PollError, PollErrorReason
+from metronet_collectors.napalm_poller import extra_points, with_ssh_pollers
 from metronet_collectors.pipeline import Pipeline
 from metronet_collectors.rates import RateCalculator, SkipReason
 from metronet_collectors.scheduler import Scheduler, shard_devices
-from metronet_collectors.schema import sample_points, unreachable_point
+from metronet_collectors.schema import lldp_points, optics_points, sample_points, unreachable_point
+from metronet_collectors.tables import TablePoller
 from metronet_collectors.sinks import Sink, make_sink
 from metronet_collectors.snmp import Poller
 from metronet_collectors.spool import Spool
@@ -45,8 +47,9 @@ class Collector:
         self.metrics = metrics
         self.source = source or make_source(config)
         self.inventory = InventoryRefresher(self.source, metrics, cache_file=config.netbox.cache_file)
-        self.poller = poller or make_poller(config.auths, config.snmp)
+        self.poller = poller or with_ssh_pollers(config, make_poller(config.auths, config.snmp))
         self.rates = RateCalculator(max_gap_s=max(3600.0, 10 * config.interval_s))
+        self.tables = TablePoller(config, metrics, self.poller)
         self._sink = sink
         self.pipeline: Pipeline | None = None
         self.devices: list[Device] = []
@@ -58,6 +61,7 @@ class Collector:
         self.metrics.polls.labels(device=device.name).inc()
         try:
             sample = await asyncio.wait_for(self.poller.poll(device), self.config.timeout_s)
+            extra = await self.tables.poll(device, sample, self.config.timeout_s - (time.monotonic() - started))
         except (TimeoutError, PollError) as exc:
             reason = exc.reason if isinstance(exc, PollError) else PollErrorReason.TIMEOUT
             message = str(exc) or f"{device.name}: no complete answer within {self.config.timeout_s} s"
@@ -80,7 +84,7 @@ class Collector:
                 organization=meta.organization or device.organization,
                 role=meta.role,
             ).set(1 if itf.oper_status == 1 else 0)
-        return encode_points(sample_points(sample, rates))
+        return encode_points(sample_points(sample, rates) + extra_points(sample))
 
     def _failed(self, device: Device, started: float, reason: PollErrorReason, message: str) -> list[str]:
         duration = time.monotonic() - started
@@ -143,6 +147,7 @@ class Collector:
         """Poll until `stop` is set; then spool what is in memory and try briefly to send it."""
         pipeline = self.open_pipeline()
         pipeline.start()
+        self.tables.start()
         self.devices = await self.load_devices() or []
         log.info(
             "polling %d devices every %.0f s (shard %d of %d), writing to %s",
@@ -168,6 +173,7 @@ class Collector:
                 refresher.cancel()
                 await asyncio.gather(refresher, return_exceptions=True)
             await scheduler.stop()
+            await self.tables.stop()
             await pipeline.drain(drain_timeout_s)
             await pipeline.stop()
             pipeline.sink.close()

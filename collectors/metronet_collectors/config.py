@@ -14,11 +14,14 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import yaml
 
 from metronet_collectors.model import Device, InterfaceMeta
+
+if TYPE_CHECKING:
+    from metronet_collectors.napalm_config import NapalmConfig
 
 T = TypeVar("T")
 
@@ -128,6 +131,7 @@ class Config:
     metrics_listen: str = "127.0.0.1:9108"
     log_level: str = "INFO"
     source: Path | None = None
+    napalm: NapalmConfig | None = None  # SSH polling (napalm_config.py); None: SNMP only
 
 
 _MISSING: Any = object()
@@ -331,6 +335,7 @@ def _device(node: _Node, snmp: SnmpOptions, auths: Mapping[str, SnmpAuth]) -> De
         site=node.get_str("site", ""),
         role=node.get_str("role", ""),
         organization=node.get_str("organization", ""),
+        napalm_driver=node.get_str("napalm_driver", ""),
         interfaces=interfaces,
     )
     node.done()
@@ -477,6 +482,9 @@ def parse_config(data: Any, environ: Mapping[str, str] | None = None, base_dir: 
         metrics_node.error("listen", f"expected HOST:PORT or an empty string, got {listen!r}")
     metrics_node.done()
     log_level = root.get_str("log_level", "INFO", choices=LOG_LEVELS)
+    from metronet_collectors.napalm_config import parse_napalm  # imports this module
+
+    napalm = parse_napalm(root.node("napalm"), secrets, devices)
     root.done()
     if errors:
         raise ConfigError(errors)
@@ -495,6 +503,7 @@ def parse_config(data: Any, environ: Mapping[str, str] | None = None, base_dir: 
         netbox=netbox,
         metrics_listen=listen,
         log_level=log_level,
+        napalm=napalm,
     )
 
 
