@@ -16,8 +16,7 @@ from metronet_collectors.napalm_poller import extra_points, with_ssh_pollers
 from metronet_collectors.pipeline import Pipeline
 from metronet_collectors.rates import RateCalculator, SkipReason
 from metronet_collectors.scheduler import Scheduler, shard_devices
-from metronet_collectors.schema import lldp_points, optics_points, sample_points, unreachable_point
-from metronet_collectors.tables import TablePoller
+from metronet_collectors.schema import sample_points, unreachable_point
 from metronet_collectors.sinks import Sink, make_sink
 from metronet_collectors.snmp import Poller
 from metronet_collectors.spool import Spool
@@ -49,7 +48,6 @@ class Collector:
         self.inventory = InventoryRefresher(self.source, metrics, cache_file=config.netbox.cache_file)
         self.poller = poller or with_ssh_pollers(config, make_poller(config.auths, config.snmp))
         self.rates = RateCalculator(max_gap_s=max(3600.0, 10 * config.interval_s))
-        self.tables = TablePoller(config, metrics, self.poller)
         self._sink = sink
         self.pipeline: Pipeline | None = None
         self.devices: list[Device] = []
@@ -61,7 +59,6 @@ class Collector:
         self.metrics.polls.labels(device=device.name).inc()
         try:
             sample = await asyncio.wait_for(self.poller.poll(device), self.config.timeout_s)
-            extra = await self.tables.poll(device, sample, self.config.timeout_s - (time.monotonic() - started))
         except (TimeoutError, PollError) as exc:
             reason = exc.reason if isinstance(exc, PollError) else PollErrorReason.TIMEOUT
             message = str(exc) or f"{device.name}: no complete answer within {self.config.timeout_s} s"
@@ -147,7 +144,6 @@ class Collector:
         """Poll until `stop` is set; then spool what is in memory and try briefly to send it."""
         pipeline = self.open_pipeline()
         pipeline.start()
-        self.tables.start()
         self.devices = await self.load_devices() or []
         log.info(
             "polling %d devices every %.0f s (shard %d of %d), writing to %s",
@@ -173,7 +169,6 @@ class Collector:
                 refresher.cancel()
                 await asyncio.gather(refresher, return_exceptions=True)
             await scheduler.stop()
-            await self.tables.stop()
             await pipeline.drain(drain_timeout_s)
             await pipeline.stop()
             pipeline.sink.close()
