@@ -16,10 +16,11 @@ from metronet_collectors.napalm_poller import extra_points, with_ssh_pollers
 from metronet_collectors.pipeline import Pipeline
 from metronet_collectors.rates import RateCalculator, SkipReason
 from metronet_collectors.scheduler import Scheduler, shard_devices
-from metronet_collectors.schema import sample_points, unreachable_point
+from metronet_collectors.schema import lldp_points, optics_points, sample_points, unreachable_point
 from metronet_collectors.sinks import Sink, make_sink
 from metronet_collectors.snmp import Poller
 from metronet_collectors.spool import Spool
+from metronet_collectors.tables import TablePoller
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,10 @@ class Collector:
         self.metrics = metrics
         self.source = source or make_source(config)
         self.inventory = InventoryRefresher(self.source, metrics, cache_file=config.netbox.cache_file)
-        self.poller = poller or with_ssh_pollers(config, make_poller(config.auths, config.snmp))
+        snmp_poller = poller or make_poller(config.auths, config.snmp, walk_timeout_s=config.timeout_s)
+        self.poller = poller or with_ssh_pollers(config, snmp_poller)
         self.rates = RateCalculator(max_gap_s=max(3600.0, 10 * config.interval_s))
+        self.tables = TablePoller(config, metrics, snmp_poller)  # optics and LLDP walks (SNMP engines only)
         self._sink = sink
         self.pipeline: Pipeline | None = None
         self.devices: list[Device] = []
@@ -59,6 +62,7 @@ class Collector:
         self.metrics.polls.labels(device=device.name).inc()
         try:
             sample = await asyncio.wait_for(self.poller.poll(device), self.config.timeout_s)
+            extra = await self.tables.poll(device, sample, self.config.timeout_s - (time.monotonic() - started))
         except (TimeoutError, PollError) as exc:
             reason = exc.reason if isinstance(exc, PollError) else PollErrorReason.TIMEOUT
             message = str(exc) or f"{device.name}: no complete answer within {self.config.timeout_s} s"
@@ -81,7 +85,12 @@ class Collector:
                 organization=meta.organization or device.organization,
                 role=meta.role,
             ).set(1 if itf.oper_status == 1 else 0)
-        return encode_points(sample_points(sample, rates) + extra_points(sample))
+        points = sample_points(sample, rates) + extra_points(sample)
+        if extra.optics is not None:
+            points += optics_points(device, extra.optics, extra.timestamp_ns)
+        if extra.lldp is not None:
+            points += lldp_points(device, extra.lldp, extra.timestamp_ns)
+        return encode_points(points)
 
     def _failed(self, device: Device, started: float, reason: PollErrorReason, message: str) -> list[str]:
         duration = time.monotonic() - started
@@ -144,6 +153,7 @@ class Collector:
         """Poll until `stop` is set; then spool what is in memory and try briefly to send it."""
         pipeline = self.open_pipeline()
         pipeline.start()
+        self.tables.start()
         self.devices = await self.load_devices() or []
         log.info(
             "polling %d devices every %.0f s (shard %d of %d), writing to %s",
@@ -169,6 +179,7 @@ class Collector:
                 refresher.cancel()
                 await asyncio.gather(refresher, return_exceptions=True)
             await scheduler.stop()
+            await self.tables.stop()
             await pipeline.drain(drain_timeout_s)
             await pipeline.stop()
             pipeline.sink.close()

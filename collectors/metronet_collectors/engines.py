@@ -29,12 +29,14 @@ def resolve_engine(engine: str) -> str:
     return "pysnmp"
 
 
-def make_poller(auths: dict[str, SnmpAuth], options: SnmpOptions) -> Poller:
+def make_poller(auths: dict[str, SnmpAuth], options: SnmpOptions, walk_timeout_s: float = 60.0) -> Poller:
+    """The poller of ``options.engine``; `walk_timeout_s` bounds a walk the caller stopped waiting for (ezsnmp
+    runs walks in threads, which cannot be cancelled; the asyncio engines are cancelled with the caller)."""
     engine = resolve_engine(options.engine)
     if engine == "ezsnmp":
         from metronet_collectors.snmp_ezsnmp import EzsnmpPoller  # the C extension only when chosen
 
-        return EzsnmpPoller(auths, options)
+        return EzsnmpPoller(auths, options, walk_timeout_s=walk_timeout_s)
     if engine == "pysnmp":
         from metronet_collectors.snmp_v1arch import PysnmpV1Poller
 

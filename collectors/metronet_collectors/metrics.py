@@ -83,3 +83,29 @@ class CollectorMetrics:
         )
         # Topology dependency labels for the alert rules, from $METRONET_DEPENDENCIES_FILE (dependencies.py).
         self.dependencies = register_dependencies(registry)
+        self.table_walks = Counter(
+            "metronet_table_walks_total",
+            "Walks of tables other than IF-MIB: optics (DOM sensor values), entities (ENTITY-MIB map), lldp.",
+            ["table"],
+            registry=registry,
+        )
+        self.table_walk_errors = Counter(
+            "metronet_table_walk_errors_total",
+            "Failed walks of optics / entities / lldp tables, by reason (the device's interface poll still counts).",
+            ["table", "reason"],
+            registry=registry,
+        )
+        self.table_walk_duration = Histogram(
+            "metronet_table_walk_duration_seconds",
+            "Time to walk one optics / entities / lldp table set of one device.",
+            ["table"],
+            buckets=POLL_BUCKETS,
+            registry=registry,
+        )
+        self.lldp_reports = Counter(
+            "metronet_lldp_reports_total",
+            "LLDP snapshots posted to NetBox, by result: ok, timeout, unreachable, auth, rejected, http_error, "
+            "bad_response.",
+            ["result"],
+            registry=registry,
+        )

@@ -7,8 +7,10 @@
     when a trustworthy rate exists (see rates.py).
 ``device`` (tags device, site, role)
     reachable (integer 1/0), uptime_s, poll_duration_s (floats), interfaces, interfaces_up (integers).
-``optics`` (tags device, interface, site, organization, role, lane) — reserved for DOM polling (not yet
-    produced): rx_dbm, tx_dbm, temperature_c, bias_ma (floats).
+``optics`` (tags device, interface, site, organization, role, lane)
+    rx_dbm, tx_dbm, temperature_c, bias_ma, voltage_v (floats; only those the device reports).
+``lldp`` (tags device, interface, remote_device, remote_interface)
+    present (integer 1): one point per neighbor seen in an LLDP walk.
 
 Tag values come from the inventory (names, roles, organizations) — bounded cardinality, no timestamps or
 free text; an interface's organization/role is empty (and so omitted) when the inventory gives none.
@@ -16,12 +18,21 @@ free text; an interface's organization/role is empty (and so omitted) when the i
 
 from __future__ import annotations
 
-from metronet_collectors.model import Device, DeviceSample, FieldValue, InterfaceRates, Point
+from metronet_collectors.model import (
+    Device,
+    DeviceSample,
+    FieldValue,
+    InterfaceRates,
+    LldpNeighbor,
+    OpticsReading,
+    Point,
+)
 from metronet_collectors.rates import SkipReason
 
 MEASUREMENT_INTERFACE = "interface"
 MEASUREMENT_DEVICE = "device"
 MEASUREMENT_OPTICS = "optics"
+MEASUREMENT_LLDP = "lldp"
 
 
 def device_tags(device: Device) -> dict[str, str]:
@@ -90,3 +101,41 @@ def unreachable_point(device: Device, duration_s: float, timestamp_ns: int) -> P
         {"reachable": 0, "poll_duration_s": float(duration_s)},
         timestamp_ns,
     )
+
+
+def optics_points(device: Device, readings: list[OpticsReading], timestamp_ns: int) -> list[Point]:
+    """One ``optics`` point per interface lane with DOM values."""
+    points = []
+    for reading in readings:
+        if not reading.values:
+            continue
+        meta = device.interface_meta(reading.if_name)
+        tags = {
+            "device": device.name,
+            "interface": reading.if_name,
+            "site": device.site,
+            "organization": meta.organization or device.organization,
+            "role": meta.role,
+            "lane": reading.lane,
+        }
+        fields: dict[str, FieldValue] = {key: float(value) for key, value in reading.values.items()}
+        points.append(Point(MEASUREMENT_OPTICS, tags, fields, timestamp_ns))
+    return points
+
+
+def lldp_points(device: Device, neighbors: list[LldpNeighbor], timestamp_ns: int) -> list[Point]:
+    """One ``lldp`` point (present=1) per neighbor."""
+    return [
+        Point(
+            MEASUREMENT_LLDP,
+            {
+                "device": device.name,
+                "interface": n.local_interface,
+                "remote_device": n.remote_system or n.remote_chassis_id,
+                "remote_interface": n.remote_port,
+            },
+            {"present": 1},
+            timestamp_ns,
+        )
+        for n in neighbors
+    ]

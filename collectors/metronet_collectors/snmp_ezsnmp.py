@@ -94,12 +94,16 @@ class EzsnmpPoller:
     """Polls with ezsnmp in a bounded thread pool; one ezsnmp Session per device (a device is polled by one
     thread at a time: the scheduler never overlaps polls of the same device)."""
 
-    def __init__(self, auths: dict[str, SnmpAuth], options: SnmpOptions) -> None:
+    def __init__(self, auths: dict[str, SnmpAuth], options: SnmpOptions, walk_timeout_s: float = 60.0) -> None:
         self.auths = auths
         self.options = options
         self.max_repetitions = min(options.max_repetitions, 10)
+        # A thread cannot be cancelled: when the collector stops waiting (timeout_s), the walk goes on in its
+        # thread until this deadline (checked between requests), and the device's next walk waits for it.
+        self.walk_timeout_s = walk_timeout_s
         self._pool = ThreadPoolExecutor(max_workers=options.max_in_flight, thread_name_prefix="ezsnmp")
         self._sessions: dict[tuple[str, int, str], Any] = {}
+        self._busy: dict[tuple[str, int, str], threading.Lock] = {}
         self._lock = threading.Lock()
 
     def _auth(self, device: Device) -> SnmpAuth:
@@ -166,8 +170,24 @@ class EzsnmpPoller:
         return varbinds
 
     def _walk(self, device: Device, walk: ColumnWalk) -> ColumnWalk:
-        session = self._session(device, self._auth(device))
+        auth = self._auth(device)
+        key = (device.address, device.port, auth.name)
+        with self._lock:
+            busy = self._busy.setdefault(key, threading.Lock())
+        if not busy.acquire(timeout=self.walk_timeout_s):
+            raise PollError(PollErrorReason.TIMEOUT, f"{device.name}: the previous walk is still running")
+        try:
+            return self._walk_locked(device, self._session(device, auth), walk)
+        finally:
+            busy.release()
+
+    def _walk_locked(self, device: Device, session: Any, walk: ColumnWalk) -> ColumnWalk:
+        deadline = time.monotonic() + self.walk_timeout_s
         while (request := walk.next_request()) is not None:
+            if time.monotonic() > deadline:
+                raise PollError(
+                    PollErrorReason.TIMEOUT, f"{device.name}: walk not complete within {self.walk_timeout_s} s"
+                )
             non_repeaters, repeaters = request
             response = self._bulk(device, session, [*non_repeaters, *repeaters])
             if non_repeaters:  # emulated: the first column of the first repetition only

@@ -343,9 +343,35 @@ class SnmpdAgent:
                 check=False,
             )
             if probe.returncode == 0:
+                self._warm_up(snmpget)
                 return
             time.sleep(0.05)
         raise RuntimeError(f"snmpd on port {self.port} did not answer within {timeout} s")
+
+    def _warm_up(self, snmpget: str) -> None:
+        """snmpd starts a pass_persist helper at the first request under its subtree: start them now, so that
+        the first LLDP / Cisco walk of a test is not slowed by a Python start-up."""
+        getnext = str(Path(snmpget).with_name("snmpgetnext"))
+        for prefix in (".1.0.8802.1.1.2", ".1.3.6.1.4.1.9.9.91"):
+            subprocess.run(
+                [
+                    getnext,
+                    "-v2c",
+                    "-c",
+                    self.community,
+                    "-t",
+                    "2",
+                    "-r",
+                    "0",
+                    "-On",
+                    "-m",
+                    "",
+                    f"127.0.0.1:{self.port}",
+                    prefix,
+                ],
+                capture_output=True,
+                check=False,
+            )
 
     def pause(self) -> None:
         """Freeze the agent (SIGSTOP): requests go unanswered, as with a dead device."""

@@ -202,11 +202,13 @@ class State:
             e[(*LLDP_REM, 8, *i)] = ("string", nb.get("remote_port_description", ""))
             e[(*LLDP_REM, 9, *i)] = ("string", nb["remote_system"])
 
-    def now(self, oid: tuple[int, ...]) -> float:
+    def now(self, oid: tuple[int, ...], asked: tuple[int, ...] = ()) -> float:
         wall = time.time()
         if oid == SYS_UPTIME:
             delay = float(self.data.get("delay_s", 0.0))
-            if delay > 0:
+            # slow only when a poll starts (sysUpTime asked for directly), not when a walk of another table
+            # runs past its end into mib-2
+            if delay > 0 and asked in (SYS_UPTIME, SYS_UPTIME[:-1]):
                 time.sleep(delay)
                 wall = time.time()
             boot = float(self.data.get("boot_time", wall))
@@ -219,11 +221,11 @@ class State:
         boot = float(self.data.get("boot_time", wall))
         return boot + int((wall - boot) * 100) / 100.0
 
-    def value(self, oid: tuple[int, ...]) -> tuple[str, str]:
+    def value(self, oid: tuple[int, ...], asked: tuple[int, ...] = ()) -> tuple[str, str]:
         kind, spec = self.entries[oid]
         if not isinstance(spec, tuple):
             return kind, str(spec)
-        t = self.now(oid)
+        t = self.now(oid, asked)
         if spec[0] == "uptime":
             boot = float(self.data.get("boot_time", t))
             return kind, str(max(0, round((t - boot) * 100)) % 2**32)
@@ -261,7 +263,7 @@ def main() -> None:
             if key is None:
                 out.write("NONE\n")
             else:
-                kind, value = state.value(key)
+                kind, value = state.value(key, oid)
                 out.write("." + ".".join(map(str, key)) + f"\n{kind}\n{value}\n")
         elif cmd == "set":
             sys.stdin.readline()
