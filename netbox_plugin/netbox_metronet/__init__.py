@@ -37,6 +37,13 @@ class MetroNetConfig(PluginConfig):
         # Site names (or slugs) of the network core, for topology answers (cut impact, single points of
         # failure). None: the site(s) of the town office (organization type "office") that have devices.
         "core_sites": None,
+        # Map background (docs/maps.md): a tile URL template such as "https://tile.example.org/{z}/{x}/{y}.png"
+        # and its attribution. Empty: a plain background, and the map makes no request outside NetBox.
+        "map_tile_url": "",
+        "map_tile_attribution": "",
+        # Live status on the network view (docs/maps.md): InfluxDB 1.x /query of the collectors' data.
+        # Empty url: every status is "unknown".
+        "influxdb": {"url": "", "database": "metronet", "timeout": 2.0},
     }
 
     def ready(self):

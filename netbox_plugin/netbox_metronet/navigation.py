@@ -45,5 +45,11 @@ menu = PluginMenu(
             PluginMenuItem(link="plugins:netbox_metronet:coverage", link_text=_("Coverage"),
                            permissions=["netbox_metronet.view_connection"]),
         )),
+        (_("Topology"), (
+            PluginMenuItem(link="plugins:netbox_metronet:map", link_text=_("Map"),
+                           permissions=["netbox_metronet.view_routesegment"]),
+            PluginMenuItem(link="plugins:netbox_metronet:network", link_text=_("Network"),
+                           permissions=["dcim.view_device"]),
+        )),
     ),
 )

@@ -1,6 +1,6 @@
 from netbox.api.routers import NetBoxRouter
 
-from . import views_organizations, views_plant, views_reports, views_rollout, views_topology
+from . import views_maps, views_organizations, views_plant, views_reports, views_rollout, views_topology
 
 app_name = "netbox_metronet"
 
@@ -10,4 +10,4 @@ for module in (views_organizations, views_plant, views_rollout):
     for prefix, viewset in module.ROUTES:
         router.register(prefix, viewset)
 
-urlpatterns = [*views_reports.URLS, *views_topology.URLS, *router.urls]
+urlpatterns = [*views_reports.URLS, *views_topology.URLS, *views_maps.URLS, *router.urls]
