@@ -100,7 +100,8 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec(
         "MetroNetOpticalRxBelowBudget", "critical",
         f"Optical loss above the fiber budget on {PORT}",
-        f"{PORT} (organization {ORG}, lane {{{{ $labels.lane }}}}): measured loss {{{{ humanize $values.RA.Value }}}} dB "
+        f"{PORT} (organization {ORG}, lane {{{{ $labels.lane }}}}): measured loss "
+        "{{ humanize $values.RA.Value }} dB "
         "(tx − rx) exceeds the fiber trace's budget with margin, {{ humanize $values.RB.Value }} dB: receive power is "
         "below what the link was built for (dirty connector, bend, failing optic).",
         (
@@ -115,7 +116,8 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec(
         "MetroNetOpticalRxDrift", "warning",
         f"Optical receive power drifting on {PORT}",
-        f"{PORT} (organization {ORG}, lane {{{{ $labels.lane }}}}): rx power {{{{ humanize $values.RA.Value }}}} dBm over "
+        f"{PORT} (organization {ORG}, lane {{{{ $labels.lane }}}}): rx power "
+        "{{ humanize $values.RA.Value }} dBm over "
         "the last 15 minutes is more than 3 dB below its level of the previous week "
         "({{ humanize $values.RB.Value }} dBm).",
         (

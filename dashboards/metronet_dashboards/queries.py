@@ -35,16 +35,20 @@ LINKS_DOWN_COUNT = f"""SELECT count("oper_status") AS "links_down" FROM ({LAST_L
     WHERE "oper_status" != 1 AND "admin_status" = 1"""
 LINKS_DOWN_TABLE = f"""SELECT "oper_status", "admin_status" FROM ({LAST_LINK_STATE})
     WHERE "oper_status" != 1 AND "admin_status" = 1 GROUP BY "device", "interface", "organization", "site", "role\""""
-LAST_REACHABLE = f"""SELECT last("reachable") AS "reachable" FROM "device" WHERE {NOW} GROUP BY "device", "site", "role\""""
-DEVICES_UNREACHABLE_COUNT = f"""SELECT count("reachable") AS "unreachable" FROM ({LAST_REACHABLE}) WHERE "reachable" = 0"""
+LAST_REACHABLE = f"""SELECT last("reachable") AS "reachable" FROM "device" WHERE {NOW}
+    GROUP BY "device", "site", "role\""""
+DEVICES_UNREACHABLE_COUNT = f"""SELECT count("reachable") AS "unreachable" FROM ({LAST_REACHABLE})
+    WHERE "reachable" = 0"""
 DEVICES_UNREACHABLE_TABLE = f"""SELECT "reachable" FROM ({LAST_REACHABLE}) WHERE "reachable" = 0
     GROUP BY "device", "site", "role\""""
-DEVICES_REACHABLE = f"""SELECT sum("reachable") AS "reachable", count("reachable") AS "devices" FROM ({LAST_REACHABLE})"""
+DEVICES_REACHABLE = f"""SELECT sum("reachable") AS "reachable", count("reachable") AS "devices"
+    FROM ({LAST_REACHABLE})"""
 
 # --- worst links ------------------------------------------------------------------------------------------
 UTILIZATION = f"""SELECT max("in_pct") AS "in_pct", max("out_pct") AS "out_pct" FROM (
     SELECT "in_bps" / "speed_mbps" / 10000 AS "in_pct", "out_bps" / "speed_mbps" / 10000 AS "out_pct"
-    FROM "interface" WHERE $timeFilter AND "speed_mbps" > 0 AND {ORG}) GROUP BY "device", "interface", "organization\""""
+    FROM "interface" WHERE $timeFilter AND "speed_mbps" > 0 AND {ORG})
+    GROUP BY "device", "interface", "organization\""""
 ERRORS = f"""SELECT mean("in_errors_ps") AS "in_errors_ps", mean("out_errors_ps") AS "out_errors_ps",
     mean("in_discards_ps") AS "in_discards_ps", mean("out_discards_ps") AS "out_discards_ps"
     FROM "interface" WHERE $timeFilter AND {ORG} GROUP BY "device", "interface", "organization\""""

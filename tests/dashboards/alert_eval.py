@@ -31,7 +31,7 @@ def evaluate(condition: str, reduced: dict[str, dict[Labels, float]]) -> list[tu
             continue
         values = {ref: value for ref, (_, value) in zip(refs, combo, strict=True)}
         expression = condition.replace("&&", " and ").replace("||", " or ")
-        expression = re.sub(r"\$(\w+)", lambda m: repr(values[m.group(1)]), expression)
+        expression = re.sub(r"\$(\w+)", lambda m, v=values: repr(v[m.group(1)]), expression)
         if eval(expression, {"__builtins__": {}}):  # noqa: S307 - our own generated arithmetic/comparisons
             firing.append((dict(frozenset().union(*label_sets)), values))
     return firing

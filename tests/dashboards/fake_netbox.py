@@ -133,7 +133,8 @@ class FakeNetBox:
         offset = int(query.get("offset", ["0"])[0])
         nxt = None
         if offset + limit < len(rows):
-            nxt = f"{self.url}{path}?{urlencode({**{k: v for k, v in query.items()}, 'limit': limit, 'offset': offset + limit}, doseq=True)}"
+            params = {**query, "limit": limit, "offset": offset + limit}
+            nxt = f"{self.url}{path}?{urlencode(params, doseq=True)}"
         return {"count": len(rows), "next": nxt, "previous": None, "results": rows[offset:offset + limit]}
 
     def route(self, raw: str, auth: str) -> tuple[int, Any]:

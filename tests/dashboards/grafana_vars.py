@@ -13,7 +13,8 @@ from typing import Any
 
 #: Grafana's built-in variables (dashboard, panel and data-link scopes) that need no definition
 BUILTINS = {
-    "timeFilter", "__timeFilter", "__interval", "__interval_ms", "__range", "__range_s", "__range_ms", "__rate_interval",
+    "timeFilter", "__timeFilter", "__interval", "__interval_ms", "__range", "__range_s", "__range_ms",
+    "__rate_interval",
     "__url_time_range", "__data", "__field", "__series", "__value", "__from", "__to", "__all", "__dashboard", "__org",
     "__user", "__name", "__auto",
 }

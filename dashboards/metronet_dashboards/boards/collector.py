@@ -53,7 +53,8 @@ def build(settings: Settings) -> Dashboard:
     board.with_row(panels.row("From what it wrote (InfluxDB device measurement)"))
     board.with_panel(panels.stat_panel("Devices reachable", "Answering / polled, last 5 min.",
                                        [InfluxQL("A", q.DEVICES_REACHABLE).table()], w=6))
-    board.with_panel(panels.timeseries_panel("Polls", "Polls written per interval.", [InfluxQL("A", q.POLLS_PER_INTERVAL)],
+    board.with_panel(panels.timeseries_panel("Polls", "Polls written per interval.",
+                                             [InfluxQL("A", q.POLLS_PER_INTERVAL)],
                                              unit="short", w=9))
     board.with_panel(panels.timeseries_panel("Poll duration by device", "Max per interval.",
                                              [InfluxQL("A", q.POLL_DURATION)], unit="s", w=9))

@@ -23,10 +23,13 @@ def build(settings: Settings) -> Dashboard:
         .with_variable(common.town_part()).with_variable(common.netbox(settings))
         .link(common.link("Coverage page", "${netbox}/plugins/metronet/coverage/"))
     )
-    target_link = common.link("Target in NetBox", "${netbox}/plugins/metronet/coverage-targets/${__data.fields.target_id}/")
-    board.with_panel(panels.stat_panel("Connected", "Organizations connected.", [InfluxQL("A", q.COVERAGE_TOTALS).table()],
+    target_link = common.link("Target in NetBox",
+                              "${netbox}/plugins/metronet/coverage-targets/${__data.fields.target_id}/")
+    board.with_panel(panels.stat_panel("Connected", "Organizations connected.",
+                                       [InfluxQL("A", q.COVERAGE_TOTALS).table()],
                                        w=6).reduce_options(panels.only_field("connected")))
-    board.with_panel(panels.stat_panel("Organizations", "All organizations.", [InfluxQL("A", q.COVERAGE_TOTALS).table()],
+    board.with_panel(panels.stat_panel("Organizations", "All organizations.",
+                                       [InfluxQL("A", q.COVERAGE_TOTALS).table()],
                                        w=6).reduce_options(panels.only_field("total")))
     board.with_panel(panels.bar_panel("Connected by speed class", "Organizations connected at ≥ N Mbit/s (the "
                                       "targets' minimum bandwidths).", [InfluxQL("A", q.COVERAGE_SPEED).table()], w=12,
