@@ -50,6 +50,13 @@ menu = PluginMenu(
                            permissions=["netbox_metronet.view_routesegment"]),
             PluginMenuItem(link="plugins:netbox_metronet:network", link_text=_("Network"),
                            permissions=["dcim.view_device"]),
+            PluginMenuItem(link="plugins:netbox_metronet:topology_impact", link_text=_("Cut impact"),
+                           permissions=["netbox_metronet.view_routesegment", "netbox_metronet.view_connection"]),
+            PluginMenuItem(link="plugins:netbox_metronet:topology_spof", link_text=_("Single points of failure"),
+                           permissions=["netbox_metronet.view_routesegment", "netbox_metronet.view_connection"]),
+            PluginMenuItem(link="plugins:netbox_metronet:planned_vs_built", link_text=_("Planned vs built"),
+                           permissions=["netbox_metronet.view_lldpneighbor", "dcim.view_cable"]),
+            _item("lldpneighbor", _("LLDP neighbors"), add=False),
         )),
     ),
 )

@@ -59,6 +59,13 @@ class CoverageTargetIndex(SearchIndex):
     display_attrs = ("share_percent", "min_bandwidth_mbps", "due_date")
 
 
+class LldpNeighborIndex(SearchIndex):
+    model = models.LldpNeighbor
+    fields = (("remote_system", 100), ("remote_port", 300), ("remote_chassis_id", 300),
+              ("remote_port_description", 500))
+    display_attrs = ("device", "local_interface_name", "remote_port", "last_seen")
+
+
 #: Loaded by NetBox through PluginConfig.search_indexes.
 indexes = [
     OrganizationProfileIndex,
@@ -70,4 +77,5 @@ indexes = [
     StrandTerminationIndex,
     ConnectionIndex,
     CoverageTargetIndex,
+    LldpNeighborIndex,
 ]

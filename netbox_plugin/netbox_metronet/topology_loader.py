@@ -20,6 +20,10 @@ interface (the path ends) or to another panel port (patched through: the walk co
 terminated there). A broken walk (unspliced, unterminated, not patched) gives no link; it is counted in
 ``LoadedNetwork.broken_paths``.
 
+:func:`load_parts` does the same without building the :class:`Network` (no validation, no core needed) and
+also gives the planned *interface links* (``InterfaceLink``: connected NetBox cables between two interfaces,
+wherever they are, and the lit fiber paths), which planned-vs-built compares with the LLDP neighbors seen.
+
 Queries (14, whatever the size of the inventory): sites, organization profiles (with tenant, town part and
 contact), connections (with tenant), closures, route segments, cable segments (ordered), fiber cables,
 splices, devices, interfaces, strand terminations, port mappings, NetBox cable terminations, connection
@@ -72,7 +76,10 @@ from .models import (
     StrandTermination,
 )
 
-__all__ = ("LoadedNetwork", "build_network", "configured_core_sites", "restricted_querysets")
+__all__ = (
+    "InterfaceLink", "LoadedNetwork", "LoadedParts", "build_network", "configured_core_sites", "load_parts",
+    "restricted_querysets",
+)
 
 #: The keyword arguments of :func:`build_network` that take a queryset, with their models.
 QUERYSET_MODELS: dict[str, Any] = {
@@ -109,6 +116,31 @@ class LoadedNetwork:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class InterfaceLink:
+    """A planned device-to-device link: a connected NetBox cable between two interfaces (``via="cable"``, at any
+    sites) or a lit fiber path (``via="fiber"``). Ends are ``(device id, interface id, interface name)``."""
+
+    id: str
+    a: tuple[str, int, str]
+    b: tuple[str, int, str]
+    via: str
+
+
+@dataclass
+class LoadedParts:
+    """Everything :func:`build_network` loads, before it becomes a validated :class:`Network`."""
+
+    network_kwargs: dict[str, Any]
+    #: device id → (name, site id) of every loaded (non-passive) device
+    devices: dict[str, tuple[str, str]]
+    interface_links: list[InterfaceLink]
+    contacts: dict[str, dict[str, Any]]
+    skipped: Counter
+    broken_paths: int
+    notes: list[str]
+
+
 def restricted_querysets(user) -> dict[str, QuerySet]:
     """Every queryset :func:`build_network` reads, restricted to what ``user`` may view."""
     return {name: model.objects.restrict(user, "view") for name, model in QUERYSET_MODELS.items()}
@@ -139,6 +171,15 @@ def build_network(core_sites: Iterable[str] | None = None, **querysets: QuerySet
     office's site. Raises :class:`metronet_topology.NetworkError` when the result does not validate (e.g.
     no core site is visible).
     """
+    parts = load_parts(core_sites, **querysets)
+    network = Network(**parts.network_kwargs)
+    return LoadedNetwork(network=network, contacts=parts.contacts, skipped=parts.skipped,
+                         broken_paths=parts.broken_paths, notes=parts.notes)
+
+
+def load_parts(core_sites: Iterable[str] | None = None, **querysets: QuerySet) -> LoadedParts:
+    """The rows of :func:`build_network` in the library's records, and the planned interface links (the same
+    queries; nothing is validated, so this works without a core)."""
     unknown = set(querysets) - set(QUERYSET_MODELS)
     if unknown:
         raise TypeError(f"unknown querysets: {', '.join(sorted(unknown))}")
@@ -343,6 +384,7 @@ def build_network(core_sites: Iterable[str] | None = None, **querysets: QuerySet
 
     # ---- 4. links ------------------------------------------------------------------------------------------
     links: list[Link] = []
+    interface_links: list[InterfaceLink] = []
     broken = 0
     done: set[int] = set()  # interfaces on a link
     lit: set[tuple[str, int | None]] = set()  # strands on a link
@@ -356,6 +398,9 @@ def build_network(core_sites: Iterable[str] | None = None, **querysets: QuerySet
                 skipped["link"] += 1
                 continue
             dev_b, name_b = interface_of[far[1]]
+            if dev_a != dev_b:
+                interface_links.append(InterfaceLink(f"cable-{cable_id}", (dev_a, obj, name_a), (dev_b, far[1], name_b),
+                                                     "cable"))
             if dev_a == dev_b or devices[dev_a].site != devices[dev_b].site:
                 skipped["link"] += 1
                 continue
@@ -380,6 +425,8 @@ def build_network(core_sites: Iterable[str] | None = None, **querysets: QuerySet
             continue
         links.append(Link(id=f"fiber-{obj}-{other}", a=Endpoint(dev_a, name_a), b=Endpoint(dev_b, name_b),
                           fibers=hops, name=f"{devices[dev_a].label} {name_a} — {devices[dev_b].label} {name_b}"))
+        interface_links.append(InterfaceLink(f"fiber-{obj}-{other}", (dev_a, obj, name_a), (dev_b, other, name_b),
+                                             "fiber"))
 
     # ---- 5. connections ------------------------------------------------------------------------------------
     access: defaultdict[int, list[int]] = defaultdict(list)
@@ -452,9 +499,12 @@ def build_network(core_sites: Iterable[str] | None = None, **querysets: QuerySet
         core = [s for s in office_sites if s in with_devices] or office_sites
         core.sort(key=int)
 
-    network = Network(
-        sites=tuple(sites.values()), core_sites=tuple(core), organizations=tuple(organizations.values()),
-        closures=tuple(closures.values()), segments=tuple(segments.values()), cables=tuple(cables.values()),
-        splices=tuple(splices), devices=tuple(devices.values()), links=tuple(links), connections=tuple(connections),
-    )
-    return LoadedNetwork(network=network, contacts=contacts, skipped=skipped, broken_paths=broken, notes=notes)
+    network_kwargs = {
+        "sites": tuple(sites.values()), "core_sites": tuple(core), "organizations": tuple(organizations.values()),
+        "closures": tuple(closures.values()), "segments": tuple(segments.values()),
+        "cables": tuple(cables.values()), "splices": tuple(splices), "devices": tuple(devices.values()),
+        "links": tuple(links), "connections": tuple(connections),
+    }
+    return LoadedParts(network_kwargs=network_kwargs, devices={d.id: (d.name, d.site) for d in devices.values()},
+                       interface_links=interface_links, contacts=contacts, skipped=skipped, broken_paths=broken,
+                       notes=notes)

@@ -6,9 +6,15 @@
 
   (or ``{"elements": [...]}``) answers which organizations go offline, which only lose redundancy (with the
   contact of their profile), which services ran over the cut, and the cables, links and devices cut.
+- ``GET /api/plugins/metronet/topology/planned-vs-built/``: the planned device-to-device links against the
+  LLDP neighbors seen (``planned_vs_built``); needs ``view_lldpneighbor`` and ``dcim.view_cable``.
 - ``GET /api/plugins/metronet/topology/spof/``: for every organization site its single points of failure,
   level (``redundant``, ``single``, ``disconnected``) and redundancy score; per organization; and the
   elements that are a single point of failure for the most sites.
+
+The MetroNet → Topology pages (``views/topology.py``) show the same data: they call :func:`impact_data` and
+:func:`spof_data` below, which build these responses. An organization's ``contacts`` are its tenancy contact
+assignments (those the user may view), ``contact`` the contact of its MetroNet profile.
 
 Both authenticate as every NetBox API view does (session or token), require
 ``netbox_metronet.view_routesegment`` and ``netbox_metronet.view_connection`` (403 otherwise), and load only
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +36,7 @@ from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from tenancy.models import ContactAssignment, Tenant
 
 from metronet_topology import (
     ElementKind,
@@ -42,9 +50,15 @@ from metronet_topology import (
     single_points_of_failure,
 )
 
+from ..models import LldpNeighbor
+from ..planned_vs_built import PlannedVsBuilt, compare
 from ..topology_loader import LoadedNetwork, build_network, restricted_querysets
 
-__all__ = ("REQUIRED_PERMISSIONS", "TopologyImpactAPIView", "TopologySpofAPIView", "URLS")
+__all__ = (
+    "ELEMENT_KEYS", "PLANNED_VS_BUILT_PERMISSIONS", "REQUIRED_PERMISSIONS", "URLS", "TopologyPlannedVsBuiltAPIView",
+    "max_age_param", "planned_vs_built_for", "TopologyImpactAPIView", "TopologySpofAPIView",
+    "contact_assignments", "impact_data", "load_topology", "spof_data", "unknown_elements",
+)
 
 REQUIRED_PERMISSIONS = ("netbox_metronet.view_routesegment", "netbox_metronet.view_connection")
 
@@ -60,6 +74,12 @@ ELEMENT_KEYS: dict[str, ElementKind] = {
 _KEY_OF = {kind: key for key, kind in ELEMENT_KEYS.items()}
 
 
+def load_topology(user) -> tuple[LoadedNetwork, Topology]:
+    """The network ``user`` may view, compiled (raises :class:`NetworkError` when it does not validate)."""
+    loaded = build_network(**restricted_querysets(user))
+    return loaded, Topology(loaded.network)
+
+
 class _TopologyView(APIView):
     permission_classes = [IsAuthenticatedOrLoginNotRequired]
 
@@ -67,11 +87,10 @@ class _TopologyView(APIView):
         if not request.user.has_perms(REQUIRED_PERMISSIONS):
             raise PermissionDenied()
         try:
-            loaded = build_network(**restricted_querysets(request.user))
+            return load_topology(request.user)
         except NetworkError as e:
             return Response({"detail": _("The network data is inconsistent."), "errors": list(e.errors)},
                             status=status.HTTP_409_CONFLICT)
-        return loaded, Topology(loaded.network)
 
 
 def _element_name(net: Network, ref: ElementRef) -> str:
@@ -90,10 +109,33 @@ def element_dict(net: Network, ref: ElementRef) -> dict[str, Any]:
     return {"type": _KEY_OF[ref.kind], "id": ident, "name": _element_name(net, ref)}
 
 
-def organization_dict(loaded: LoadedNetwork, org_id: str) -> dict[str, Any]:
+def contact_assignments(user, org_ids) -> dict[str, list[dict[str, Any]]]:
+    """Organization (tenant) id → its tenancy contact assignments that ``user`` may view (one query)."""
+    ids = sorted({int(o) for o in org_ids})
+    out: dict[str, list[dict[str, Any]]] = {str(i): [] for i in ids}
+    if not ids or not user.has_perm("tenancy.view_contactassignment"):
+        return out
+    rows = (ContactAssignment.objects.restrict(user, "view")
+            .filter(object_type=ContentType.objects.get_for_model(Tenant), object_id__in=ids)
+            .order_by("object_id", "priority", "contact__name")
+            .values("object_id", "contact_id", "contact__name", "contact__email", "contact__phone", "role__name",
+                    "priority"))
+    for r in rows:
+        out[str(r["object_id"])].append({
+            "id": r["contact_id"], "name": r["contact__name"], "email": r["contact__email"] or "",
+            "phone": r["contact__phone"] or "", "role": r["role__name"] or "", "priority": r["priority"] or "",
+        })
+    return out
+
+
+def organization_dict(loaded: LoadedNetwork, org_id: str,
+                      assignments: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     org = loaded.network.organization_by_id.get(org_id)
-    return {"id": int(org_id), "name": org.name if org else "", "type": org.kind if org else "",
-            "contact": loaded.contacts.get(org_id)}
+    out = {"id": int(org_id), "name": org.name if org else "", "type": org.kind if org else "",
+           "contact": loaded.contacts.get(org_id)}
+    if assignments is not None:
+        out["contacts"] = assignments.get(org_id, [])
+    return out
 
 
 def service_dict(loaded: LoadedNetwork, ref: ServiceRef) -> dict[str, Any]:
@@ -104,8 +146,63 @@ def service_dict(loaded: LoadedNetwork, ref: ServiceRef) -> dict[str, Any]:
             "site": {"id": int(ref.site), "name": site.name if site else ""}}
 
 
-def _organizations(loaded: LoadedNetwork, refs: tuple[ServiceRef, ...]) -> list[dict[str, Any]]:
-    return [organization_dict(loaded, org) for org in sorted({r.organization for r in refs}, key=int)]
+def _organizations(loaded: LoadedNetwork, refs: tuple[ServiceRef, ...],
+                   assignments: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    return [organization_dict(loaded, org, assignments) for org in sorted({r.organization for r in refs}, key=int)]
+
+
+def unknown_elements(topo: Topology, refs: list[ElementRef]) -> list[ElementRef]:
+    """The elements of ``refs`` that are not part of the loaded network."""
+    unknown = []
+    for ref in refs:
+        try:
+            topo.element(ref)
+        except UnknownElementError:
+            unknown.append(ref)
+    return unknown
+
+
+def impact_data(loaded: LoadedNetwork, topo: Topology, refs: list[ElementRef], user) -> dict[str, Any]:
+    """The answer of ``POST topology/impact/`` (and of the Cut impact page) for known elements ``refs``."""
+    net = loaded.network
+    impact = cut_impact(topo, refs)
+    over_cut = tuple(sorted(set(impact.offline) | set(impact.rerouted)))
+    assignments = contact_assignments(user, {s.organization for s in (*impact.offline, *impact.degraded)})
+    return {
+        "cut": [element_dict(net, r) for r in impact.cut],
+        "offline_organizations": _organizations(loaded, impact.offline, assignments),
+        "offline": [service_dict(loaded, s) for s in impact.offline],
+        "degraded_organizations": _organizations(loaded, impact.degraded, assignments),
+        "degraded": [service_dict(loaded, s) for s in impact.degraded],
+        "rerouted": [service_dict(loaded, s) for s in impact.rerouted],
+        "services_over_cut": [{**service_dict(loaded, s), "state": "offline" if s in impact.offline else "rerouted"}
+                              for s in over_cut],
+        "fiber_cables_cut": [element_dict(net, ElementRef(ElementKind.CABLE, c)) for c in impact.cables_cut],
+        "links_cut": [element_dict(net, ElementRef(ElementKind.LINK, x)) for x in impact.links_cut],
+        "devices_down": [element_dict(net, ElementRef(ElementKind.DEVICE, d)) for d in impact.devices_down],
+        "devices_unreachable": [element_dict(net, ElementRef(ElementKind.DEVICE, d))
+                                for d in impact.devices_unreachable],
+    }
+
+
+def spof_data(loaded: LoadedNetwork, topo: Topology) -> dict[str, Any]:
+    """The answer of ``GET topology/spof/`` (and of the Single points of failure page)."""
+    net = loaded.network
+    report = single_points_of_failure(topo)
+
+    def site_row(s) -> dict[str, Any]:
+        return {**service_dict(loaded, s.service), "level": s.level, "score": round(s.score, 4),
+                "path_elements": s.path_elements, "spofs": [element_dict(net, e) for e in s.spofs]}
+
+    return {
+        "sites": [site_row(s) for s in report.services],
+        "organizations": [{
+            **organization_dict(loaded, o.organization), "level": o.level, "score": round(o.score, 4),
+            "sites": [int(s.service.site) for s in o.sites], "spofs": [element_dict(net, e) for e in o.spofs],
+        } for o in report.by_organization()],
+        "critical_elements": [{**element_dict(net, e), "sites": len(services)}
+                              for e, services in report.critical_elements(limit=25)],
+    }
 
 
 def parse_elements(data: Any) -> list[ElementRef]:
@@ -152,33 +249,12 @@ class TopologyImpactAPIView(_TopologyView):
         if isinstance(result, Response):
             return result
         loaded, topo = result
-        net = loaded.network
-        unknown = []
-        for ref in refs:
-            try:
-                topo.element(ref)
-            except UnknownElementError:
-                unknown.append(ref)
+        unknown = unknown_elements(topo, refs)
         if unknown:
             raise ValidationError({"elements": [
                 _("Unknown {type} {id} (it does not exist, is not part of the network, or you may not view it).")
                 .format(type=_KEY_OF[r.kind], id=r.id) for r in unknown]})
-        impact = cut_impact(topo, refs)
-        over_cut = tuple(sorted(set(impact.offline) | set(impact.rerouted)))
-        return Response({
-            "cut": [element_dict(net, r) for r in impact.cut],
-            "offline_organizations": _organizations(loaded, impact.offline),
-            "offline": [service_dict(loaded, s) for s in impact.offline],
-            "degraded_organizations": _organizations(loaded, impact.degraded),
-            "degraded": [service_dict(loaded, s) for s in impact.degraded],
-            "rerouted": [service_dict(loaded, s) for s in impact.rerouted],
-            "services_over_cut": [service_dict(loaded, s) for s in over_cut],
-            "fiber_cables_cut": [element_dict(net, ElementRef(ElementKind.CABLE, c)) for c in impact.cables_cut],
-            "links_cut": [element_dict(net, ElementRef(ElementKind.LINK, x)) for x in impact.links_cut],
-            "devices_down": [element_dict(net, ElementRef(ElementKind.DEVICE, d)) for d in impact.devices_down],
-            "devices_unreachable": [element_dict(net, ElementRef(ElementKind.DEVICE, d))
-                                    for d in impact.devices_unreachable],
-        })
+        return Response(impact_data(loaded, topo, refs, request.user))
 
 
 class TopologySpofAPIView(_TopologyView):
@@ -193,26 +269,53 @@ class TopologySpofAPIView(_TopologyView):
         if isinstance(result, Response):
             return result
         loaded, topo = result
-        net = loaded.network
-        report = single_points_of_failure(topo)
+        return Response(spof_data(loaded, topo))
 
-        def site_row(s) -> dict[str, Any]:
-            return {**service_dict(loaded, s.service), "level": s.level, "score": round(s.score, 4),
-                    "path_elements": s.path_elements, "spofs": [element_dict(net, e) for e in s.spofs]}
 
-        return Response({
-            "sites": [site_row(s) for s in report.services],
-            "organizations": [{
-                **organization_dict(loaded, o.organization), "level": o.level, "score": round(o.score, 4),
-                "sites": [int(s.service.site) for s in o.sites], "spofs": [element_dict(net, e) for e in o.spofs],
-            } for o in report.by_organization()],
-            "critical_elements": [{**element_dict(net, e), "sites": len(services)}
-                                  for e, services in report.critical_elements(limit=25)],
-        })
+PLANNED_VS_BUILT_PERMISSIONS = ("netbox_metronet.view_lldpneighbor", "dcim.view_cable")
+
+
+def max_age_param(value: Any) -> float | None:
+    """``?max_age_hours=`` as a positive number of hours (None when not given); ValueError otherwise."""
+    if value in (None, ""):
+        return None
+    hours = float(value)
+    if not hours > 0 or hours != hours or hours == float("inf"):
+        raise ValueError(value)
+    return hours
+
+
+def planned_vs_built_for(user, max_age_hours: float | None = None) -> PlannedVsBuilt:
+    """:func:`planned_vs_built.compare` over what ``user`` may view."""
+    return compare(LldpNeighbor.objects.restrict(user, "view"), max_age_hours=max_age_hours,
+                   **restricted_querysets(user))
+
+
+class TopologyPlannedVsBuiltAPIView(APIView):
+    """Planned links (NetBox cables, lit fiber paths) against the LLDP neighbors seen: confirmed, mismatched,
+    missing, unexpected, stale. ``?max_age_hours=`` overrides ``lldp_stale_hours``. Requires
+    ``netbox_metronet.view_lldpneighbor`` and ``dcim.view_cable``."""
+
+    permission_classes = [IsAuthenticatedOrLoginNotRequired]
+
+    def get_view_name(self):
+        return "Topology Planned vs Built"
+
+    @extend_schema(operation_id="plugins_metronet_topology_planned_vs_built_retrieve",
+                   responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        if not request.user.has_perms(PLANNED_VS_BUILT_PERMISSIONS):
+            raise PermissionDenied()
+        try:
+            hours = max_age_param(request.query_params.get("max_age_hours"))
+        except ValueError:
+            raise ValidationError({"max_age_hours": [_("Expected a positive number of hours.")]}) from None
+        return Response(planned_vs_built_for(request.user, hours).to_dict())
 
 
 #: extra URL patterns (api/urls.py)
 URLS = [
+    path("topology/planned-vs-built/", TopologyPlannedVsBuiltAPIView.as_view(), name="topology-planned-vs-built"),
     path("topology/impact/", TopologyImpactAPIView.as_view(), name="topology-impact"),
     path("topology/spof/", TopologySpofAPIView.as_view(), name="topology-spof"),
 ]

@@ -35,6 +35,15 @@ round: from core ODF A (BB-01, clockwise) or ODF B (BB-07, counter-clockwise) th
 its closure, where the working arc is spliced to strand 1 and the other arc to strand 2 of the site's
 24-fiber drop cable (via a 48-fiber distribution cable and a branch closure for clustered sites). Links
 use single-fiber BiDi optics: strand 1 is lit (active), strand 2 is the protection fiber (reserved).
+
+PROTECTED sites also light the protection fiber: a second uplink of the site's switch, patched to front port 2
+of its panel, runs the other way round the ring to the other core ODF, patched to a second core port. A single
+ring cut leaves them connected; the drop cable and the closures where the two directions split stay single
+points of failure. DIVERSE sites get a second drop cable (and panel) from the next ring closure instead, whose
+fiber runs on the other way round the ring: no duct, cable or closure in common with the working path, so
+they are redundant and a ring cut only takes their redundancy. The other sites keep one lit path: every ring
+segment on it is a single point of failure. Protection ports, cables and segments are created after every
+working path, so the working links keep their ports and names.
 """
 
 from __future__ import annotations
@@ -64,6 +73,14 @@ from bilina_plan import (  # noqa: E402 (after the sys.path set-up above)
     SitePlan,
 )
 from yaml_writer import render  # noqa: E402
+
+#: sites whose protection fiber (strand 2 of their drop) is lit: a second uplink the other way round the ring
+PROTECTED = ("zs-aleska", "zs-za-chlumem", "mp-bilina")
+#: sites with a second drop cable from the next ring closure, lit the other way round the ring (fed straight
+#: from a ring closure; no shared duct, cable or closure with the working path)
+DIVERSE = ("zs-lidicka", "hnsp-bilina")
+#: access switch model → (working uplink, protection uplink)
+UPLINKS = {True: ("Te1/1/1", "Te1/1/2"), False: ("Gi1/0/9", "Gi1/0/10")}
 
 CSV_PATH = HERE / "bilina_organizations.csv"
 YAML_PATH = HERE / "bilina.yaml"
@@ -280,6 +297,8 @@ class Network:
         self.devices: list[dict] = []
         self.cables: list[dict] = []
         self.site_fiber: dict[str, dict] = {}  # site slug -> strand and access interfaces of its connection
+        self.protection: list[tuple[SitePlan, dict, int, str]] = []  # (site, drop, ring fiber, other ODF)
+        self.diverse: list[tuple[SitePlan, str, dict, int, str]] = []  # (site, closure, ring cable, fiber, ODF)
         self.ring_cables: list[dict] = []
         self.branch_cables: dict[str, dict] = {}
         self.tube_used = {name: 0 for name, *_ in RING}
@@ -372,13 +391,24 @@ class Network:
         clockwise = k <= len(RING) // 2
         near_in, near_out = self.ring_cables[k - 1], self.ring_cables[k]
         working, protect = (near_in, near_out) if clockwise else (near_out, near_in)
+        other_odf = "pp-mu-odf-b" if clockwise else "pp-mu-odf-a"
+        # A DIVERSE site's protection leaves the ring at the next closure k2 (towards the other ODF) instead.
+        k2 = (k + 1 if clockwise else k - 1) if p.slug in DIVERSE else 0
         for m, (closure, *_rest) in enumerate(RING, start=1):  # express splices in every other ring closure
-            if m != k:
+            if m not in (k, k2):
                 self.splice(closure, self.ring_cables[m - 1], n, self.ring_cables[m], n)
+        lit_protection = p.slug in PROTECTED
         for i, cable in enumerate(self.ring_cables, start=1):
             on_working_arc = (i <= k) if clockwise else (i > k)
-            cable["strands"]["active" if on_working_arc else "reserved"].append(n)
-        if pair:
+            beyond_k2 = bool(k2) and ((i > k2) if clockwise else (i <= k2))
+            lit = on_working_arc or lit_protection or beyond_k2
+            cable["strands"]["active" if lit else "reserved"].append(n)
+        if k2:
+            assert not pair and 1 <= k2 <= len(RING), p.slug
+            far = self.ring_cables[k2] if clockwise else self.ring_cables[k2 - 1]
+            self.diverse.append((p, RING[k2 - 1][0], far, n, other_odf))
+            self.splice(ring_closure, working, n, drop, 1)
+        elif pair:
             dist = self.branch_cables[p.feed]
             w, r = 2 * pair - 1, 2 * pair
             self.splice(ring_closure, working, n, dist, w)
@@ -386,19 +416,22 @@ class Network:
             self.splice(p.feed, dist, w, drop, 1)
             self.splice(p.feed, dist, r, drop, 2)
             dist["strands"]["active"].append(w)
-            dist["strands"]["reserved"].append(r)
+            dist["strands"]["active" if lit_protection else "reserved"].append(r)
         else:
             self.splice(ring_closure, working, n, drop, 1)
             self.splice(ring_closure, protect, n, drop, 2)
         drop["strands"]["active"].append(1)
-        drop["strands"]["reserved"].append(2)
+        if not k2:
+            drop["strands"]["active" if lit_protection else "reserved"].append(2)
         drop["_ring"] = (n, "pp-mu-odf-a" if clockwise else "pp-mu-odf-b")
+        if lit_protection:  # the protection fiber is lit too
+            self.protection.append((p, drop, n, other_odf))
 
     def equip_site(self, p: SitePlan, drop: dict) -> None:
         n, odf = drop.pop("_ring")
         ten_g = p.mbps >= 10000
         core_dev, core_port = ("sw-mu-core", next(self.ports_10g)) if ten_g else ("sw-mu-agg", next(self.ports_1g))
-        uplink = "Te1/1/1" if ten_g else "Gi1/0/9"
+        uplink = UPLINKS[ten_g][0]
         panel, switch = f"pp-{p.slug}", f"sw-{p.slug}"
         self.terminations.append({"cable": drop["name"], "strands": "1-24", "device": panel, "rear_ports": "R[1-24]"})
         self.devices += [
@@ -420,12 +453,51 @@ class Network:
                                    "access_interfaces": [{"device": switch, "interface": uplink},
                                                          {"device": core_dev, "interface": core_port}]}
 
+    def protection_uplink(self, p: SitePlan, panel: str, front_port: str, odf: str, n: int, what: str) -> None:
+        """A second uplink of the site's switch, patched to ``panel`` ``front_port``; its core end patched to
+        front port ``n`` of ``odf`` (ports allocated after every working port)."""
+        ten_g = p.mbps >= 10000
+        core_dev, core_port = ("sw-mu-core", next(self.ports_10g)) if ten_g else ("sw-mu-agg", next(self.ports_1g))
+        switch, uplink = f"sw-{p.slug}", UPLINKS[ten_g][1]
+        next(d for d in self.devices if d["name"] == switch)["interfaces"].append(
+            {"name": uplink, "description": f"MetroNet protection uplink to {core_dev} {core_port}"})
+        next(d for d in self.devices if d["name"] == core_dev)["interfaces"].append(
+            {"name": core_port, "description": f"{p.name} ({what}, protection)"})
+        self.cables += [
+            {"a": {"device": core_dev, "interface": core_port}, "b": {"device": odf, "front_port": str(n)},
+             "type": "smf", "label": f"MU-{odf[-1].upper()}{n:02d}", "length": 3, "length_unit": "m"},
+            {"a": {"device": switch, "interface": uplink}, "b": {"device": panel, "front_port": front_port},
+             "type": "smf", "label": f"{p.slug.upper()}-P", "length": 2, "length_unit": "m"},
+        ]
+        self.site_fiber[p.slug]["access_interfaces"] += [{"device": switch, "interface": uplink},
+                                                         {"device": core_dev, "interface": core_port}]
+
+    def equip_protection(self) -> None:
+        """Light the protection of the PROTECTED sites (strand 2 of their drop, the other way round the ring)
+        and build the second drop of the DIVERSE sites, after every working path was laid."""
+        for p, drop, n, odf in self.protection:
+            self.protection_uplink(p, f"pp-{p.slug}", "2", odf, n, drop["name"])
+        for p, closure, far, n, odf in self.diverse:
+            start = next(r[2:] for r in RING if r[0] == closure)
+            segments = self.plant.route(start, p.xy, backbone=False)
+            drop = self.plant.cable(self.plant.next_name("DC"), 24, {"a_closure": closure}, {"b_site": p.slug},
+                                    segments, description=f"Second drop {closure} – {p.name} (diverse route)")
+            self.splice(closure, far, n, drop, 1)
+            drop["strands"]["active"].append(1)
+            panel = f"pp-{p.slug}-2"
+            self.devices.append({"name": panel, "device_type": "odf-24-lc", "role": "patch-panel", "site": p.slug,
+                                 "tenant": p.org, "description": f"Patch panel, second drop cable {drop['name']}"})
+            self.terminations.append({"cable": drop["name"], "strands": "1-24", "device": panel,
+                                      "rear_ports": "R[1-24]"})
+            self.protection_uplink(p, panel, "1", odf, n, drop["name"])
+
     def sections(self) -> dict:
         self.build_core()
         self.build_ring()
         self.build_branches()
         for p in SITES:
             self.build_site(p)
+        self.equip_protection()
         for cable in self.plant.cables:
             cable["strands"] = {status: sorted(numbers) for status, numbers in cable["strands"].items() if numbers}
             if not cable["strands"]:

@@ -345,14 +345,30 @@ class TopologyAPITestCase(TestCase):
         self.assertHttpStatus(self.impact(client, [{"route_segment": self.plant["R1"].pk}]), 200)
 
 
+def sample_generator():
+    """``sample_data/generate_bilina.py`` (a script, not a package module), for its PROTECTED and DIVERSE sites."""
+    import importlib.util
+
+    path = SAMPLE.parent / "generate_bilina.py"
+    spec = importlib.util.spec_from_file_location("metronet_generate_bilina", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class BilinaSampleTopologyTestCase(TestCase):
     """The shipped sample, loaded with ``netbox_metronet.loader``, then read by the topology loader.
 
     Physically the backbone is a ring (BB-01 … BB-07 through the ring closures): one cut of a backbone
-    segment leaves a route from the core to every organization site. Logically each connected organization
-    is lit over ONE strand path (one uplink, one way round the ring), so at the service level a backbone cut
-    takes offline exactly the organizations whose lit path runs through it, until they are re-patched the
-    other way round.
+    segment leaves a route from the core to every organization site. Logically most organizations are lit over
+    ONE strand path (one uplink, one way round the ring): a backbone cut takes offline exactly the sites whose
+    only lit path runs through it. PROTECTED sites also light their protection fiber the other way round the
+    ring (same drop cable): a ring cut reroutes them. DIVERSE sites have a second drop from the next ring closure:
+    they are redundant, and a ring cut on either of their paths only takes their redundancy::
+
+        core ══ BB-01 ══ SC-01 ══ … ══ SC-k ══ BB-(k+1) ══ SC-(k+1) ══ … ══ BB-07 ══ core
+                                         │ working drop        │ second drop (DIVERSE)
+                                         └──────── site ───────┘
     """
 
     @classmethod
@@ -363,6 +379,7 @@ class BilinaSampleTopologyTestCase(TestCase):
         loaded = build_network()
         net = loaded.network
         data = read_network_file(SAMPLE)
+        generator = sample_generator()
         self.assertEqual(loaded.broken_paths, 0)
         self.assertEqual(sum(loaded.skipped.values()), 0, loaded.skipped)
         self.assertEqual(len(net.sites), len(data["sites"]))
@@ -372,7 +389,10 @@ class BilinaSampleTopologyTestCase(TestCase):
         self.assertEqual(len(net.connections), len(data["connections"]))
         self.assertEqual([net.site_by_id[s].name for s in net.core_sites], ["Městský úřad Bílina"])
         connected = [c for c in data["connections"] if c["status"] == "connected" and c.get("strand")]
-        self.assertEqual(len([link for link in net.links if link.fibers]), len(connected))
+        protected = set(generator.PROTECTED) | set(generator.DIVERSE)
+        self.assertTrue(protected <= {c["site"] for c in connected})
+        # one lit path per connected site, two for the protected ones
+        self.assertEqual(len([link for link in net.links if link.fibers]), len(connected) + len(protected))
         self.assertEqual(len([link for link in net.links if not link.fibers]), 2)  # core ↔ aggregation DACs
 
         topo = Topology(net)
@@ -380,11 +400,26 @@ class BilinaSampleTopologyTestCase(TestCase):
         self.assertTrue(all(s.connected for s in spof.services), [s.service for s in spof.services])
         backbone = [s for s in net.segments
                     if any(c.name.startswith("BB-") for c in net.cables_by_segment.get(s.id, ()))]
+        backbone_ids = {s.id for s in backbone}
         self.assertGreater(len(backbone), 5)
         core = net.core_sites[0]
+        slug_of = {s["name"]: s["slug"] for s in data["sites"]}
+        by_slug = {slug_of[net.site_by_id[s.service.site].name]: s for s in spof.services}
+        for slug, s in by_slug.items():
+            with self.subTest(site=slug):
+                ring_spofs = {e.id for e in s.spofs if e.kind.value == "segment"} & backbone_ids
+                if slug in generator.DIVERSE:
+                    self.assertEqual((s.level, s.score), ("redundant", 1.0))
+                elif slug in generator.PROTECTED:
+                    self.assertEqual(s.level, "single")
+                    self.assertEqual(ring_spofs, set())  # no ring segment cuts it off
+                elif s.service.site != core:
+                    self.assertEqual(s.level, "single")
+                    self.assertTrue(ring_spofs)  # one lit path: its ring segments are single points of failure
         org_sites = sorted({s.service.site for s in spof.services} - {core})
         self.assertGreaterEqual(len(org_sites), 15)
-        takes_someone_offline = 0
+        redundant = {s.service.site for s in spof.services if s.level == "redundant"} - {core}
+        takes_someone_offline = degrades_someone = 0
         for segment in backbone:
             with self.subTest(segment=segment.name):
                 cut = f"segment:{segment.id}"
@@ -392,12 +427,22 @@ class BilinaSampleTopologyTestCase(TestCase):
                 for site in org_sites:
                     self.assertIsNotNone(shortest_path(topo, core, site, avoid=[cut]),
                                          f"{net.site_by_id[site].name} cut off by {segment.name}")
-                # ... while the services lit over the cut segment go offline, and no other
+                # offline: the sites all of whose lit paths run over the cut segment
                 crossing = {c.id for c in net.cables_by_segment[segment.id]}
-                expected = {net.device_by_id[end.device].site for link in net.links
-                            if any(h.cable in crossing for h in link.fibers) for end in (link.a, link.b)} - {core}
+                paths: dict[str, list[bool]] = {}
+                for link in net.links:
+                    if not link.fibers:
+                        continue
+                    for end in (link.a, link.b):
+                        site = net.device_by_id[end.device].site
+                        if site != core:
+                            paths.setdefault(site, []).append(any(h.cable in crossing for h in link.fibers))
+                expected_offline = {site for site, over in paths.items() if all(over)}
+                expected_degraded = {site for site, over in paths.items() if any(over) and not all(over)} & redundant
                 impact = cut_impact(topo, [cut])
-                self.assertEqual({s.site for s in impact.offline}, expected)
-                self.assertEqual(impact.degraded, ())
-                takes_someone_offline += bool(expected)
+                self.assertEqual({s.site for s in impact.offline}, expected_offline)
+                self.assertEqual({s.site for s in impact.degraded}, expected_degraded)
+                takes_someone_offline += bool(expected_offline)
+                degrades_someone += bool(expected_degraded)
         self.assertGreater(takes_someone_offline, 0)
+        self.assertGreater(degrades_someone, 0)

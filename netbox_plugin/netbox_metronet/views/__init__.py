@@ -1,3 +1,3 @@
 """Views; importing the modules registers them with @register_model_view."""
 
-from . import coverage, organizations, plant, rollout, trace  # noqa: F401
+from . import coverage, lldp, organizations, plant, rollout, topology, trace  # noqa: F401
