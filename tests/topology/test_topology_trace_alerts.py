@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 from topology_builders import MakeTopology, Plan, ring
 
@@ -9,6 +13,7 @@ from metronet_topology import (
     Connection,
     Endpoint,
     FiberHop,
+    Link,
     Network,
     UnknownElementError,
     alert_dependencies,
@@ -16,6 +21,8 @@ from metronet_topology import (
     to_json,
     trace,
 )
+from metronet_topology.alerts import DependencyLabels, alert_dependency_labels
+from metronet_topology.alerts import main as alerts_main
 from metronet_topology.jsonio import load_json
 
 
@@ -122,3 +129,61 @@ def test_alert_dependencies_export_plain_data(make: MakeTopology) -> None:
                        "parents": ["sw0"], "chain": ["sw0"], "offline_services": ["o1@S1"],
                        "offline_organizations": ["o1"]}
     assert data[2]["reachable"] is False and data[2]["depth"] is None and data[2]["parents"] == []
+
+
+def _labelled_tree() -> Network:
+    """
+    CORE[core] ─L1: core Te1 → agg Te9─ POP[agg] ─L2: agg Gi1 → s1 Gi9─ S1[s1]   (o1)
+                                            └──── L3: agg Gi2 → s2 Gi9─ S2[s2]   (o2)
+    CORE[core] ─L4: core Te3 → mu Gi9─ MU[mu] (omu);  RING: core Te5 ─ r Te1, r Te2 ─ core Te6 (ring site R, or)
+    """
+    plan = Plan().site("CORE").device("core", "CORE").site("POP").device("agg", "POP")
+    for site, org, dev in (("S1", "o1", "s1"), ("S2", "o2", "s2"), ("MU", "omu", "mu"), ("R", "or", "r")):
+        plan.site(site, org).device(dev, site)
+    plan.cable("K1", "CORE", "POP", "D1").cable("K2", "POP", "S1", "D2").cable("K3", "POP", "S2", "D3")
+    plan.cable("K4", "CORE", "MU", "D4").cable("K5", "CORE", "R", "D5").cable("K6", "R", "CORE", "D6")
+    for link, a, b, cable in (
+        ("L1", ("core", "Te1"), ("agg", "Te9"), "K1"), ("L2", ("agg", "Gi1"), ("s1", "Gi9"), "K2"),
+        ("L3", ("agg", "Gi2"), ("s2", "Gi9"), "K3"), ("L4", ("mu", "Gi9"), ("core", "Te3"), "K4"),
+        ("L5", ("core", "Te5"), ("r", "Te1"), "K5"), ("L6", ("r", "Te2"), ("core", "Te6"), "K6"),
+    ):
+        plan.links.append(Link(link, Endpoint(*a), Endpoint(*b), (FiberHop(cable),)))
+    network = plan.build("CORE")
+    names = {"o1": "Gymnázium Bílina", "o2": "ZŠ Lidická", "omu": "Městský úřad Bílina", "or": "Nemocnice"}
+    return replace(network, organizations=tuple(replace(o, name=names[o.id]) for o in network.organizations))
+
+
+def test_alert_dependency_labels_of_a_tree_with_a_ring(make: MakeTopology) -> None:
+    rows = {(r.device, r.interface): r for r in alert_dependency_labels(make(_labelled_tree()))}
+    both = ("Gymnázium Bílina", "ZŠ Lidická")
+    # devices: the feeder L1 (named by its core end) for everything behind it, parents up the usual path
+    assert rows["agg", ""] == DependencyLabels("agg", "", "core", "core:Te1", both)
+    assert rows["s1", ""] == DependencyLabels("s1", "", "agg", "core:Te1", ("Gymnázium Bílina",))
+    assert rows["core", ""].upstream_link == "" and rows["core", ""].parent_device == ""
+    # link ends: near end on the core side whatever the cabling order (L4 is cabled mu → core)
+    assert rows["core", "Te1"] == DependencyLabels("core", "Te1", "core", "", both, "near")
+    assert rows["agg", "Te9"] == DependencyLabels("agg", "Te9", "core", "core:Te1", both, "far")
+    assert rows["agg", "Gi2"] == DependencyLabels("agg", "Gi2", "agg", "core:Te1", ("ZŠ Lidická",), "near")
+    assert rows["core", "Te3"].link_end == "near" and rows["mu", "Gi9"].link_end == "far"
+    assert rows["mu", "Gi9"].upstream_link == "core:Te3"
+    # the ring: no single link cuts r off, so no upstream link and nobody offline when one side is cut
+    assert rows["r", ""].upstream_link == "" and rows["r", ""].organizations == ("Nemocnice",)
+    assert rows["core", "Te5"].organizations == () and rows["r", "Te1"].upstream_link == "core:Te5"
+    assert len(rows) == 6 + 2 * 6
+
+
+def test_alert_dependency_export_command(tmp_path: Path) -> None:
+    """The command the collector's dependency file comes from: JSON and Prometheus text, Czech names kept."""
+    (tmp_path / "net.json").write_text(json.dumps(to_json(_labelled_tree()), ensure_ascii=False), "utf-8")
+    assert alerts_main(["export", "--network", str(tmp_path / "net.json"), "--out", str(tmp_path / "d.json")]) == 0
+    document = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    assert document["format"] == "metronet-alert-dependencies/1"
+    row = next(r for r in document["rows"] if (r["device"], r["interface"]) == ("agg", "Te9"))
+    assert row == {"device": "agg", "interface": "Te9", "parent_device": "core", "upstream_link": "core:Te1",
+                   "organizations": ["Gymnázium Bílina", "ZŠ Lidická"], "link_end": "far"}
+    assert alerts_main(["export", "--network", str(tmp_path / "net.json"), "--format", "prom",
+                        "--out", str(tmp_path / "d.prom")]) == 0
+    text = (tmp_path / "d.prom").read_text(encoding="utf-8")
+    assert ('metronet_topology_dependency_info{device="s1",parent_device="agg",upstream_link="core:Te1",'
+            'organizations="Gymnázium Bílina"} 1') in text
+    assert alerts_main(["export", "--network", str(tmp_path / "missing.json")]) == 2
