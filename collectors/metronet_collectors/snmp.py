@@ -40,11 +40,11 @@ from metronet_collectors.snmp_walk import (
     IF_COLUMNS,
     SYS_UPTIME,
     ColumnWalk,
+    InterfaceTableCache,
     Oid,
     Rows,
     Value,
     VarBind,
-    interface_samples,
 )
 
 COLUMNS = IF_COLUMNS  # the IF-MIB columns of one poll (name kept for existing callers)
@@ -122,6 +122,7 @@ class PysnmpPoller:
         self.context = ContextData()
         self._targets: dict[tuple[str, int], UdpTransportTarget] = {}
         self._auth_data: dict[str, CommunityData | UsmUserData] = {}
+        self.if_cache = InterfaceTableCache()
 
     def _credentials(self, device: Device) -> CommunityData | UsmUserData:
         auth = self.auths.get(device.credential)
@@ -208,13 +209,18 @@ class PysnmpPoller:
 
     async def poll(self, device: Device) -> DeviceSample:
         started = time.monotonic()
-        uptime, rows = await self.walk(device)
+        columns, full = self.if_cache.plan(device.name)
+        walk = await self._run(device, ColumnWalk(columns, with_uptime=True))
+        samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, full)
+        if samples is None:  # reboot or ifIndex set changed: names may be stale
+            walk = await self._run(device, ColumnWalk(IF_COLUMNS, with_uptime=True))
+            samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, True) or []
         return DeviceSample(
             device=device,
             timestamp_ns=time.time_ns(),
-            uptime_ticks=uptime,
+            uptime_ticks=walk.uptime or 0,
             duration_s=time.monotonic() - started,
-            interfaces=interface_samples(rows),
+            interfaces=samples,
         )
 
     def close(self) -> None:

@@ -36,11 +36,11 @@ from metronet_collectors.snmp_walk import (
     IF_COLUMNS,
     SYS_UPTIME,
     ColumnWalk,
+    InterfaceTableCache,
     Oid,
     Rows,
     Value,
     VarBind,
-    interface_samples,
     oid_text,
     parse_oid,
 )
@@ -105,6 +105,8 @@ class EzsnmpPoller:
         self._sessions: dict[tuple[str, int, str], Any] = {}
         self._busy: dict[tuple[str, int, str], threading.Lock] = {}
         self._lock = threading.Lock()
+        self.if_cache = InterfaceTableCache()
+        self._prefixes: dict[str, Oid] = {}  # OID text of a column → tuple (ezsnmp splits OID and index)
 
     def _auth(self, device: Device) -> SnmpAuth:
         auth = self.auths.get(device.credential)
@@ -161,12 +163,17 @@ class EzsnmpPoller:
                 raise PollError(PollErrorReason.TIMEOUT, f"{device.name}: no SNMP response") from None
             raise PollError(PollErrorReason.SNMP_ERROR, f"{device.name}: {type(exc).__name__}") from None
         varbinds: list[VarBind] = []
+        prefixes = self._prefixes
         for result in results:
-            oid = result.oid if not result.index else f"{result.oid}.{result.index}"
+            base, index = result.oid, result.index
             try:
-                varbinds.append((parse_oid(oid), ezsnmp_value(result.type, result.value)))
+                prefix = prefixes.get(base)
+                if prefix is None:
+                    prefix = prefixes[base] = parse_oid(base)
+                oid = prefix + tuple(map(int, index.split("."))) if index else prefix
+                varbinds.append((oid, ezsnmp_value(result.type, result.value)))
             except ValueError:
-                raise PollError(PollErrorReason.BAD_RESPONSE, f"{device.name}: unparsable OID {oid!r}") from None
+                raise PollError(PollErrorReason.BAD_RESPONSE, f"{device.name}: unparsable OID {base!r}") from None
         return varbinds
 
     def _walk(self, device: Device, walk: ColumnWalk) -> ColumnWalk:
@@ -205,13 +212,18 @@ class EzsnmpPoller:
 
     def _poll_sync(self, device: Device) -> DeviceSample:
         started = time.monotonic()
-        walk = self._walk(device, ColumnWalk(IF_COLUMNS, with_uptime=True))
+        columns, full = self.if_cache.plan(device.name)
+        walk = self._walk(device, ColumnWalk(columns, with_uptime=True))
+        samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, full)
+        if samples is None:  # reboot or ifIndex set changed: names may be stale
+            walk = self._walk(device, ColumnWalk(IF_COLUMNS, with_uptime=True))
+            samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, True) or []
         return DeviceSample(
             device=device,
             timestamp_ns=time.time_ns(),
             uptime_ticks=walk.uptime or 0,
             duration_s=time.monotonic() - started,
-            interfaces=interface_samples(walk.rows),
+            interfaces=samples,
         )
 
     async def poll(self, device: Device) -> DeviceSample:

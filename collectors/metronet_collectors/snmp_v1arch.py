@@ -32,7 +32,7 @@ from pysnmp.proto.rfc1902 import ObjectName
 from metronet_collectors.config import SnmpAuth, SnmpOptions
 from metronet_collectors.model import Device, DeviceSample, PollError, PollErrorReason
 from metronet_collectors.snmp import PysnmpPoller, split_response
-from metronet_collectors.snmp_walk import IF_COLUMNS, ColumnWalk, Oid, Rows, interface_samples
+from metronet_collectors.snmp_walk import IF_COLUMNS, ColumnWalk, InterfaceTableCache, Oid, Rows
 
 RECEIVE_BUFFER_BYTES = 8 << 20
 MAX_MULTI_COLUMN_REPETITIONS = 10
@@ -66,6 +66,7 @@ class PysnmpV1Poller:
         self._targets: dict[tuple[str, int], UdpTransportTarget | Udp6TransportTarget] = {}
         self._communities: dict[str, CommunityData] = {}
         self._v3: PysnmpPoller | None = None
+        self.if_cache = InterfaceTableCache()
 
     def _v3_poller(self) -> PysnmpPoller:
         if self._v3 is None:
@@ -162,13 +163,18 @@ class PysnmpV1Poller:
         if self._auth(device).version == "3":
             return await self._v3_poller().poll(device)
         started = time.monotonic()
-        walk = await self._run(device, ColumnWalk(IF_COLUMNS, with_uptime=True))
+        columns, full = self.if_cache.plan(device.name)
+        walk = await self._run(device, ColumnWalk(columns, with_uptime=True))
+        samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, full)
+        if samples is None:  # reboot or ifIndex set changed: names may be stale
+            walk = await self._run(device, ColumnWalk(IF_COLUMNS, with_uptime=True))
+            samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, True) or []
         return DeviceSample(
             device=device,
             timestamp_ns=time.time_ns(),
             uptime_ticks=walk.uptime or 0,
             duration_s=time.monotonic() - started,
-            interfaces=interface_samples(walk.rows),
+            interfaces=samples,
         )
 
     def receive_buffer_bytes(self) -> int:

@@ -46,6 +46,12 @@ IF_COLUMNS: dict[str, Oid] = {
     "high_speed": (*IFX_ENTRY, 15),
     "discontinuity": (*IFX_ENTRY, 19),
 }
+# What a steady-state poll walks: the columns that move. Names (ifName/ifDescr) come from the last full walk
+# of IF_COLUMNS, and the 32-bit octet counters only for devices that lack HC counters on some row.
+IF_STATIC = ("descr", "name")
+IF_32BIT = ("in32", "out32")
+IF_DYNAMIC_COLUMNS: dict[str, Oid] = {k: v for k, v in IF_COLUMNS.items() if k not in IF_STATIC + IF_32BIT}
+FULL_WALK_EVERY = 30  # polls; also on the first poll, after a reboot and when the set of ifIndexes changes
 MAX_REQUESTS = 10_000  # hard bound on the requests of one walk (a looping agent cannot hold a poll forever)
 
 
@@ -170,3 +176,58 @@ def interface_samples(rows: Rows) -> list[InterfaceSample]:
             )
         )
     return interfaces
+
+
+@dataclass
+class _Known:
+    names: dict[str, dict[Oid, Value]]  # "descr"/"name" columns of the last full walk
+    indexes: frozenset[Oid]
+    needs_32bit: bool
+    uptime: int
+    polls: int = 0
+
+
+class InterfaceTableCache:
+    """Per device, what a full IF-MIB walk learnt, so that steady-state polls walk only the moving columns.
+
+    ``plan(device)`` → the columns to walk now (IF_COLUMNS when a full walk is due, else IF_DYNAMIC_COLUMNS
+    plus the 32-bit octet columns if the device needs them); ``samples(device, rows, uptime, full)`` → the
+    interface samples, or None when a partial walk shows that the cached names may be wrong (sysUpTime went
+    back: a reboot may renumber ifIndex; or the set of ifIndexes changed) — then the caller walks in full.
+    This cuts the varbinds of a 48-port poll by 2/7 (the per-varbind cost dominates every engine).
+    """
+
+    def __init__(self, full_walk_every: int = FULL_WALK_EVERY) -> None:
+        self.full_walk_every = full_walk_every
+        self._known: dict[str, _Known] = {}
+
+    def plan(self, device: str) -> tuple[Mapping[str, Oid], bool]:
+        known = self._known.get(device)
+        if known is None or known.polls >= self.full_walk_every:
+            return IF_COLUMNS, True
+        if known.needs_32bit:
+            return {**IF_DYNAMIC_COLUMNS, **{k: IF_COLUMNS[k] for k in IF_32BIT}}, False
+        return IF_DYNAMIC_COLUMNS, False
+
+    def samples(self, device: str, rows: Rows, uptime: int, full: bool) -> list[InterfaceSample] | None:
+        indexes = frozenset(set(rows.get("admin", {})) | set(rows.get("oper", {})))
+        if full:
+            hc = set(rows.get("in64", {})) & set(rows.get("out64", {}))
+            self._known[device] = _Known(
+                names={k: rows.get(k, {}) for k in IF_STATIC},
+                indexes=indexes,
+                needs_32bit=bool(indexes - hc),
+                uptime=uptime,
+            )
+            return interface_samples(rows)
+        known = self._known.get(device)
+        if known is None or uptime < known.uptime or indexes != known.indexes:
+            self._known.pop(device, None)
+            return None
+        known.polls += 1
+        known.uptime = uptime
+        full_rows = {**{k: {} for k in IF_COLUMNS}, **rows, **known.names}
+        return interface_samples(full_rows)
+
+    def forget(self, device: str) -> None:
+        self._known.pop(device, None)
