@@ -10,7 +10,7 @@ from netbox.api.serializers import NetBoxModelSerializer
 
 from ..models import LldpNeighbor
 
-__all__ = ("REPORT_NEIGHBOR_FIELDS", "LldpNeighborSerializer", "parse_report")
+__all__ = ("REPORT_NEIGHBOR_FIELDS", "LldpNeighborSerializer", "neighbor_key", "parse_report")
 
 
 class LldpNeighborSerializer(NetBoxModelSerializer):
@@ -32,11 +32,16 @@ class LldpNeighborSerializer(NetBoxModelSerializer):
 #: a reported neighbor's keys → (required, max length)
 REPORT_NEIGHBOR_FIELDS: dict[str, tuple[bool, int]] = {
     "local_interface": (True, 64),
-    "remote_system": (True, 255),
-    "remote_port": (True, 255),
+    "remote_system": (False, 255),
+    "remote_port": (False, 255),
     "remote_port_description": (False, 255),
     "remote_chassis_id": (False, 255),
 }
+
+
+def neighbor_key(row: dict[str, str]) -> tuple[str, str, str, str]:
+    """What identifies a neighbor of a device: local interface, remote system, remote port, remote chassis ID."""
+    return row["local_interface"], row["remote_system"], row["remote_port"], row["remote_chassis_id"]
 
 
 def parse_observed_at(value: Any) -> datetime.datetime:
@@ -101,12 +106,14 @@ def parse_report(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
             elif len(value) > max_length:
                 problems[key] = [_("At most {n} characters.").format(n=max_length)]
             row[key] = value
+        if not problems and not (row["remote_system"] or row["remote_port"] or row["remote_chassis_id"]):
+            problems["non_field_errors"] = [_("Give at least one of remote_system, remote_port, remote_chassis_id.")]
         if not problems:
-            key = (row["local_interface"], row["remote_system"], row["remote_port"])
+            key = neighbor_key(row)
             if key in seen:
                 problems["non_field_errors"] = [
-                    _("The same neighbor as row {row} (local interface, remote system and port).").format(
-                        row=seen[key])]
+                    _("The same neighbor as row {row} (local interface, remote system, port and chassis ID).")
+                    .format(row=seen[key])]
             else:
                 seen[key] = i
                 row["index"] = i

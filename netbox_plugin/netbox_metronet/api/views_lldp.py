@@ -6,9 +6,12 @@
      "neighbors": [{"local_interface": "Gi1/0/9", "remote_system": "sw-mu-agg", "remote_port": "Gi1/0/3",
                     "remote_port_description": "ZŠ Aléská", "remote_chassis_id": "00:1b:54:aa:bb:cc"}]}
 
-is a full snapshot of the device's neighbors: a neighbor (local interface, remote system, remote port) already
-stored gets ``last_seen = observed_at`` and the new description/chassis ID and keeps ``first_seen``; a new one is
-created with both times at ``observed_at``; a stored one missing from the report is deleted. Answers:
+is a full snapshot of the device's neighbors: a neighbor (local interface, remote system, remote port, remote
+chassis ID) already stored gets ``last_seen = observed_at`` and the new port description and keeps
+``first_seen``; a new one is created with both times at ``observed_at``; a stored one missing from the report is
+deleted. ``local_interface`` is required; ``remote_system`` (empty when the neighbor does not announce one),
+``remote_port``, ``remote_port_description`` and ``remote_chassis_id`` are strings that may be empty or left out,
+but one of system, port and chassis ID must be given. Answers:
 
 - 200 ``{"created": n, "updated": n, "deleted": n}``;
 - 400 with the errors by field, a bad neighbor by its index: ``{"device": ["Unknown device 'x' ..."]}``,
@@ -28,6 +31,7 @@ from typing import Any
 from dcim.models import Device, Interface
 from django.db import transaction
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -41,7 +45,7 @@ from rest_framework.views import APIView
 
 from .. import filtersets
 from ..models import LldpNeighbor
-from .serializers_lldp import LldpNeighborSerializer, parse_report
+from .serializers_lldp import LldpNeighborSerializer, neighbor_key, parse_report
 
 __all__ = ("REPORT_PERMISSIONS", "LldpNeighborViewSet", "LldpReportAPIView", "apply_report")
 
@@ -62,11 +66,11 @@ class LldpNeighborViewSet(NetBoxModelViewSet):
 def apply_report(device: Device, observed_at, neighbors: list[dict[str, str]],
                  interfaces: dict[str, int]) -> dict[str, int]:
     """Replace the stored neighbors of ``device`` by the reported ones (see the module docstring)."""
-    key_of = lambda n: (n["local_interface"], n["remote_system"], n["remote_port"])  # noqa: E731
+    now = timezone.now()
     with transaction.atomic():
-        stored = {(r.local_interface_name, r.remote_system, r.remote_port): r
+        stored = {(r.local_interface_name, r.remote_system, r.remote_port, r.remote_chassis_id): r
                   for r in LldpNeighbor.objects.select_for_update().filter(device=device)}
-        reported = {key_of(n): n for n in neighbors}
+        reported = {neighbor_key(n): n for n in neighbors}
         create, update = [], []
         for key, n in reported.items():
             row = stored.get(key)
@@ -80,16 +84,16 @@ def apply_report(device: Device, observed_at, neighbors: list[dict[str, str]],
                 continue
             row.local_interface_id = interfaces[n["local_interface"]]
             row.remote_port_description = n["remote_port_description"]
-            row.remote_chassis_id = n["remote_chassis_id"]
             row.last_seen = observed_at
+            row.last_updated = now
             update.append(row)
         gone = [row.pk for key, row in stored.items() if key not in reported]
         deleted = 0
         if gone:
             deleted, _by_model = LldpNeighbor.objects.filter(pk__in=gone).delete()
         if update:
-            LldpNeighbor.objects.bulk_update(update, ["local_interface", "remote_port_description",
-                                                      "remote_chassis_id", "last_seen", "last_updated"])
+            LldpNeighbor.objects.bulk_update(update, ["local_interface", "remote_port_description", "last_seen",
+                                                      "last_updated"])
         if create:
             create = LldpNeighbor.objects.bulk_create(create)
         if create:

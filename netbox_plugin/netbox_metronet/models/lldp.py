@@ -35,10 +35,11 @@ class LldpNeighbor(NetBoxModel):
         help_text=_("The local interface as the collector reported it"),
     )
     remote_system = models.CharField(
-        verbose_name=_("remote system"), max_length=255, help_text=_("LLDP system name of the neighbor"),
+        verbose_name=_("remote system"), max_length=255, blank=True,
+        help_text=_("LLDP system name of the neighbor (empty when it does not announce one)"),
     )
     remote_port = models.CharField(
-        verbose_name=_("remote port"), max_length=255, help_text=_("LLDP port ID of the neighbor"),
+        verbose_name=_("remote port"), max_length=255, blank=True, help_text=_("LLDP port ID of the neighbor"),
     )
     remote_port_description = models.CharField(
         verbose_name=_("remote port description"), max_length=255, blank=True,
@@ -53,7 +54,7 @@ class LldpNeighbor(NetBoxModel):
         verbose_name_plural = _("LLDP neighbors")
         constraints = (
             models.UniqueConstraint(
-                fields=("device", "local_interface_name", "remote_system", "remote_port"),
+                fields=("device", "local_interface_name", "remote_system", "remote_port", "remote_chassis_id"),
                 name="netbox_metronet_lldpneighbor_unique_neighbor",
                 violation_error_message=_("This neighbor is already recorded on this interface."),
             ),

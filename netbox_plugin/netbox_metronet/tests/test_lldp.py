@@ -108,12 +108,14 @@ class LldpReportTestCase(TestCase):
         self.assertHttpStatus(response, 400)
         self.assertIn("Unknown device 'nope'", response.json()["device"][0])
         response = self.report(client, "2026-11-25T12:00:00Z", self.neighbor("Gi1/0/9", "a", "b"),
-                               self.neighbor("Gi9/9/9", "a", "b"), {"local_interface": "Gi1/0/1", "remote_port": "p"})
+                               self.neighbor("Gi9/9/9", "a", "b"), {"local_interface": "Gi1/0/1"},
+                               {"remote_system": "a", "remote_port": 7, "colour": "red"})
         self.assertHttpStatus(response, 400)
         errors = response.json()["neighbors"]
-        self.assertEqual(sorted(errors), ["1", "2"])
+        self.assertEqual(sorted(errors), ["1", "2", "3"])
         self.assertIn("Unknown interface 'Gi9/9/9' on device 'sw-zs'", errors["1"]["local_interface"][0])
-        self.assertIn("remote_system", errors["2"])
+        self.assertIn("non_field_errors", errors["2"])  # neither system, port nor chassis ID
+        self.assertEqual(sorted(errors["3"]), ["colour", "local_interface", "remote_port"])
         self.assertEqual(LldpNeighbor.objects.count(), 0)  # nothing half-written
         for observed_at in ("yesterday", "2026-11-25T12:00:00", None):
             with self.subTest(observed_at=observed_at):
@@ -125,6 +127,11 @@ class LldpReportTestCase(TestCase):
         self.assertIn("1", duplicate.json()["neighbors"])
         self.assertHttpStatus(client.post(REPORT_URL, {"device": "sw-zs", "observed_at": "2026-11-25T12:00:00Z",
                                                        "neighbors": "x"}, format="json"), 400)
+        # A neighbor that announces no system name (only its port and chassis ID) is stored.
+        response = self.report(client, "2026-11-25T11:30:00Z",
+                               self.neighbor("Gi1/0/1", "", "aa:bb:cc:00:00:01", remote_chassis_id="aa:bb:cc:00:00:00"))
+        self.assertHttpStatus(response, 200)
+        self.assertEqual(LldpNeighbor.objects.get().remote_system, "")
         # An older snapshot than the one stored is refused.
         self.assertHttpStatus(self.report(client, "2026-11-25T12:00:00Z", self.neighbor("Gi1/0/9", "a", "b")), 200)
         response = self.report(client, "2026-11-25T11:00:00Z")
