@@ -19,7 +19,10 @@ Clients:
   times after one warm-up round. Each engine runs in a fresh child process (this script with ``--child``),
   so CPU = the child's own CPU time (all threads) after the warm-up and RSS = its peak RSS (``ru_maxrss``,
   Python interpreter and imports included), free of the other engines;
-- **snmpbulkwalk** (net-snmp CLI, C): one process per column for the same 14 columns + sysUpTime, 8
+All clients walk the same columns: what the engines walk in steady state (``IF_DYNAMIC_COLUMNS``: the 10
+moving ifTable/ifXTable columns; names come from a full walk every 30 polls, done in the warm-up round).
+
+- **snmpbulkwalk** (net-snmp CLI, C): one process per column for the same 10 columns + sysUpTime, 8
   processes at a time; CPU = user+sys of the terminated children (``RUSAGE_CHILDREN``; the agents are
   still running, so their CPU is not in it);
 - **snmp-exporter**: Debian's ``prometheus-snmp-exporter`` (Go) with a generated ``snmp.yml`` module of
@@ -60,7 +63,8 @@ from metronet_collectors.engines import make_poller
 from metronet_collectors.model import Device
 from metronet_collectors.sim import SimDevice, SimInterface, SnmpdAgent
 from metronet_collectors.sim.agent import V3User
-from metronet_collectors.snmp import COLUMNS, SYS_UPTIME
+from metronet_collectors.snmp_walk import IF_DYNAMIC_COLUMNS as COLUMNS  # what a steady-state poll walks
+from metronet_collectors.snmp_walk import SYS_UPTIME
 
 
 def rss_mb() -> float:
@@ -293,7 +297,7 @@ def snmp_exporter_config(max_repetitions: int = 10) -> str:
     """A minimal snmp_exporter 0.21 snmp.yml: one module walking the same IF-MIB columns by numeric OID."""
     metrics = [{"name": "sysUpTime", "oid": ".".join(map(str, SYS_UPTIME)) + ".0", "type": "gauge"}]
     for name, oid in COLUMNS.items():
-        kind = "DisplayString" if name in ("descr", "name") else "counter" if "in" in name or "out" in name else "gauge"
+        kind = "counter" if name.startswith(("in", "out")) else "gauge"
         metrics.append(
             {
                 "name": f"if_{name}",

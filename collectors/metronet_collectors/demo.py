@@ -38,10 +38,19 @@ from typing import Any
 
 import yaml
 
-from metronet_collectors.sim.agent import SimDevice, SimInterface, SnmpdAgent
+from metronet_collectors.sim.agent import SimDevice, SimInterface, SimNeighbor, SimOptics, SnmpdAgent
 
 PORT_SPAN = 1000
 COMMUNITY = "public"
+# Optical budget of the demo's fiber links (rx = tx − loss): an LR optic launches TX_DBM; the loss is the
+# drop cable's length (the connection's strand cable in the file) × ATTENUATION_DB_PER_KM (G.652.D at
+# 1310 nm, the plugin's default) + two connectors + a splice allowance. The backbone part of the path is
+# not traced here. A fiber port up without a known cable gets SYNTHETIC_RX_DBM (stated, not derived).
+TX_DBM = -2.0
+ATTENUATION_DB_PER_KM = 0.35
+CONNECTORS_DB = 2 * 0.5
+SPLICES_DB = 0.3
+SYNTHETIC_RX_DBM = -6.0
 _RANGE = re.compile(r"\[(\d+)-(\d+)\]")
 
 
@@ -88,6 +97,15 @@ class DemoPort:
     in_bps: float = 0.0
     out_bps: float = 0.0
     up: bool = False
+    optical: bool = False  # an SFP/SFP+ cage (…-x-sfp…): gets a transceiver with DOM when the link is up
+    dac: bool = False  # a direct-attach copper cable: no DOM
+    rx_dbm: float | None = None
+    neighbors: list[SimNeighbor] = field(default_factory=list)
+
+
+def rx_dbm_for_length(length_m: float) -> float:
+    """Received power of the demo's LR optic over `length_m` of G.652.D fiber (see TX_DBM)."""
+    return round(TX_DBM - (length_m / 1000 * ATTENUATION_DB_PER_KM + CONNECTORS_DB + SPLICES_DB), 2)
 
 
 @dataclass
@@ -118,7 +136,8 @@ def plan_from_network(data: Mapping[str, Any], only: set[str] | None = None) -> 
         )
         for template in dtype["interfaces"]:
             for if_name in expand_names(template["name"]):
-                device.ports[if_name] = DemoPort(if_name, speed_mbps(template.get("type", "")))
+                if_type = template.get("type", "")
+                device.ports[if_name] = DemoPort(if_name, speed_mbps(if_type), optical="-x" in if_type)
         devices[device.name] = device
 
     def port(end: Mapping[str, Any]) -> DemoPort | None:
@@ -132,6 +151,9 @@ def plan_from_network(data: Mapping[str, Any], only: set[str] | None = None) -> 
         rate = _rate(f"{cable['a']['device']}:{a.name}", 2e8, 2e9)
         for end, in_bps, out_bps in ((a, rate / 3, rate), (b, rate, rate / 3)):
             end.role, end.up, end.in_bps, end.out_bps = "backbone", True, in_bps, out_bps
+            end.dac = str(cable.get("type", "")).startswith("dac")
+        link_neighbors(devices, cable["a"], cable["b"])
+    cable_length = {c["name"]: float(c["length_m"]) for c in data.get("fiber_cables", []) if c.get("length_m")}
     for conn in data.get("connections", []):
         if conn.get("status") != "connected":
             continue
@@ -148,7 +170,44 @@ def plan_from_network(data: Mapping[str, Any], only: set[str] | None = None) -> 
             itf.in_bps, itf.out_bps = (down, up) if at_org else (up, down)
             itf.in_bps = min(itf.in_bps, itf.speed_mbps * 1e6 * 0.9)
             itf.out_bps = min(itf.out_bps, itf.speed_mbps * 1e6 * 0.9)
+            length = cable_length.get((conn.get("strand") or {}).get("cable", ""))
+            if length is not None:
+                itf.rx_dbm = rx_dbm_for_length(length)
+        # the organization's switch ports and the core/aggregation ports, paired in order (a protected
+        # connection lists two of each): LLDP neighbors over the fiber
+        ends = [e for e in conn.get("access_interfaces", []) if port(e) is not None]
+        at_org = [e for e in ends if devices[e["device"]].role == "access-switch"]
+        at_core = [e for e in ends if devices[e["device"]].role != "access-switch"]
+        for org_end, core_end in zip(at_org, at_core, strict=False):
+            link_neighbors(devices, org_end, core_end)
     return sorted(devices.values(), key=lambda d: d.name)
+
+
+def chassis_mac(name: str) -> str:
+    """A stable locally administered MAC for a device's LLDP chassis id."""
+    digest = zlib.crc32(name.encode("utf-8")).to_bytes(4, "big")
+    return ":".join(f"{b:02x}" for b in (b"\x02\x00" + digest))
+
+
+def link_neighbors(devices: Mapping[str, DemoDevice], a: Mapping[str, Any], b: Mapping[str, Any]) -> None:
+    """Each end of a switch-to-switch link sees the other as its LLDP neighbor."""
+    for near, far in ((a, b), (b, a)):
+        device = devices[near["device"]]
+        device.ports[near["interface"]].neighbors.append(
+            SimNeighbor(
+                local_interface=near["interface"],
+                remote_system=far["device"],
+                remote_port=far["interface"],
+                remote_port_description=f"{near['device']} {near['interface']}",
+                remote_chassis_id=chassis_mac(far["device"]),
+            )
+        )
+
+
+def port_optics(port: DemoPort) -> SimOptics | None:
+    if not (port.optical and port.up) or port.dac:
+        return None
+    return SimOptics(rx_dbm=port.rx_dbm if port.rx_dbm is not None else SYNTHETIC_RX_DBM, tx_dbm=TX_DBM)
 
 
 def influxdb_conf(workdir: Path, http_port: int, meta_port: int) -> str:
@@ -221,10 +280,18 @@ def prepare(args: argparse.Namespace) -> int:
             state,
             device.name,
             [
-                SimInterface(p.name, in_bps=p.in_bps, out_bps=p.out_bps, speed_mbps=p.speed_mbps, up=p.up)
+                SimInterface(
+                    p.name,
+                    in_bps=p.in_bps,
+                    out_bps=p.out_bps,
+                    speed_mbps=p.speed_mbps,
+                    up=p.up,
+                    optics=port_optics(p),
+                )
                 for p in device.ports.values()
             ],
             uptime_s=86400.0,
+            neighbors=[n for p in device.ports.values() for n in p.neighbors],
         )
         agent = SnmpdAgent(sim, port=device.port, community=COMMUNITY)
         agent.workdir.mkdir(parents=True, exist_ok=True)

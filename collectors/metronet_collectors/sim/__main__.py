@@ -34,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     delay = commands.add_parser("delay", help="make every poll this many seconds slower")
     delay.add_argument("state", type=Path)
     delay.add_argument("seconds", type=float)
+    optics = commands.add_parser("optics", help="change a port's DOM readings (e.g. a degraded rx power)")
+    optics.add_argument("state", type=Path)
+    optics.add_argument("interface")
+    for name in ("rx-dbm", "tx-dbm", "temperature-c", "bias-ma", "voltage-v"):
+        optics.add_argument(f"--{name}", type=float)
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -52,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     device = SimDevice(args.state)
     if args.command == "link":
         device.set_link(args.interface, up=args.updown == "up")
+    elif args.command == "optics":
+        names = ("rx_dbm", "tx_dbm", "temperature_c", "bias_ma", "voltage_v")
+        values = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+        if not values:
+            parser.error("optics: give at least one of --rx-dbm, --tx-dbm, --temperature-c, --bias-ma, --voltage-v")
+        device.set_optics(args.interface, **values)
     elif args.command == "reboot":
         device.reboot()
     else:
