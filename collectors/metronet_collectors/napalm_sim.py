@@ -11,9 +11,10 @@ down, the switch reboots (uptime and counters restart), optics and LLDP neighbor
     show interfaces transceiver                               (get_optics, Netmiko optics)
     show lldp neighbors detail                                (get_lldp_neighbors_detail, Netmiko LLDP)
 
-Not simulated: anything beyond these commands (answered with IOS' "% Invalid input"), configuration mode,
-real SSH key exchange details of IOS (paramiko's server side negotiates), IOS' per-minute uptime only
-(that part is faithful), and output paging (Netmiko and NAPALM send ``terminal length 0``).
+Each switch listens on its own loopback address (:class:`SimIosNetwork`). Not simulated: anything beyond
+these commands (answered with IOS' "% Invalid input"), configuration mode, IOS' own SSH server (paramiko's
+server side negotiates), output paging (Netmiko and NAPALM send ``terminal length 0``). Faithful on
+purpose: IOS reports uptime in whole minutes, short interface names in the transceiver and LLDP tables.
 """
 
 from __future__ import annotations
@@ -304,48 +305,65 @@ Vlan ID: 1
         }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
+def free_port(addresses: list[str]) -> int:
+    """A TCP port free on every one of `addresses` (all of 127.0.0.0/8 is loopback on Linux)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind((addresses[0], 0))
+            port: int = probe.getsockname()[1]
+        try:
+            for address in addresses:
+                with socket.socket() as sock:
+                    sock.bind((address, port))
+        except OSError:
+            continue
         return port
+    raise RuntimeError(f"no TCP port free on all of {addresses}")
 
 
 class SimIosNetwork:
-    """Runs one fakenos SSH server per switch on 127.0.0.1 (a free port each); ``ports[name]`` after start()."""
+    """One fakenos SSH server per switch, each on its own loopback address (127.0.0.10, .11 …), one port.
 
-    def __init__(self, switches: list[SimIosSwitch], username: str, password: str) -> None:
+    As in a real network the switches differ by address and share the SSH port, so the collector's
+    ``napalm.port`` applies to all of them. ``addresses[name]`` and ``port`` are set by start().
+    """
+
+    def __init__(self, switches: list[SimIosSwitch], username: str, password: str, first_address: int = 10) -> None:
         self.switches = {switch.hostname: switch for switch in switches}
         self.username = username
         self.password = password
-        self.ports: dict[str, int] = {}
-        self._fakenos: Any = None
+        self.addresses = {name: f"127.0.0.{first_address + i}" for i, name in enumerate(self.switches)}
+        self.port = 0
+        self._servers: dict[str, Any] = {}
 
     def start(self) -> None:
         from fakenos import FakeNOS
         from fakenos.core.nos import Nos
 
-        plugins = []
-        hosts = {}
+        self.port = free_port(list(self.addresses.values()))
         for name, switch in self.switches.items():
             nos_name = f"metronet_ios_{name}"
-            plugins.append(Nos(name=nos_name, initial_prompt="{base_prompt}>", commands=switch.commands()))
-            self.ports[name] = free_port()
-            hosts[name] = {
+            nos = Nos(name=nos_name, initial_prompt="{base_prompt}>", commands=switch.commands())
+            host = {
                 "username": self.username,
                 "password": self.password,
-                "port": self.ports[name],
+                "port": self.port,
                 "nos": {"plugin": nos_name},
+                "server": {
+                    "plugin": "ParamikoSshServer",
+                    "configuration": {"address": self.addresses[name], "timeout": 1},
+                },
             }
-        self._fakenos = FakeNOS(inventory={"hosts": hosts}, plugins=plugins)
-        self._fakenos.start()
+            server = FakeNOS(inventory={"hosts": {name: host}}, plugins=[nos])
+            server.start()
+            self._servers[name] = server
 
     def stop(self, names: list[str] | None = None) -> None:
         """Stop all servers (or only `names`: those switches become unreachable)."""
-        if self._fakenos is not None:
-            self._fakenos.stop(names)
-            if names is None:
-                self._fakenos = None
+        for name in list(self._servers) if names is None else names:
+            server = self._servers.pop(name, None)
+            if server is not None:
+                server.stop()
 
     def __enter__(self) -> SimIosNetwork:
         self.start()
