@@ -66,6 +66,7 @@ class PysnmpV1Poller:
         self._targets: dict[tuple[str, int], UdpTransportTarget | Udp6TransportTarget] = {}
         self._communities: dict[str, CommunityData] = {}
         self._v3: PysnmpPoller | None = None
+        self._socket4: socket.socket | None = None
         self.if_cache = InterfaceTableCache()
 
     def _v3_poller(self) -> PysnmpPoller:
@@ -82,9 +83,9 @@ class PysnmpV1Poller:
     def _open(self) -> SnmpDispatcher:
         if self._dispatcher is None:
             transport_dispatcher = AsyncioDispatcher()
+            self._socket4 = _udp_socket(socket.AF_INET, self.receive_buffer)
             transport_dispatcher.register_transport(
-                udp.DOMAIN_NAME,
-                udp.UdpAsyncioTransport().open_server_mode(sock=_udp_socket(socket.AF_INET, self.receive_buffer)),
+                udp.DOMAIN_NAME, udp.UdpAsyncioTransport().open_server_mode(sock=self._socket4)
             )
             transport_dispatcher.register_transport(
                 udp6.DOMAIN_NAME,
@@ -180,15 +181,13 @@ class PysnmpV1Poller:
     def receive_buffer_bytes(self) -> int:
         """The kernel's effective SO_RCVBUF of the IPv4 socket (for the benchmark and tests)."""
         self._open()
-        assert self._transport_dispatcher is not None
-        transport = self._transport_dispatcher.get_transport(udp.DOMAIN_NAME)
-        sock = getattr(transport, "_sock", None) or transport.transport.get_extra_info("socket")
-        return int(sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+        assert self._socket4 is not None
+        return int(self._socket4.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
 
     def close(self) -> None:
-        if self._dispatcher is not None:
-            self._dispatcher.close()
-            self._dispatcher = None
+        # Not SnmpDispatcher.close(): with requests pending it calls their callbacks with a wrong signature
+        # (TypeError, pysnmp 7.1). Closing the transport dispatcher drops the socket and the pending requests.
+        self._dispatcher = None
         if self._transport_dispatcher is not None:
             self._transport_dispatcher.close_dispatcher()
             self._transport_dispatcher = None

@@ -6,6 +6,11 @@ authentication (``Authorization: Token …`` / ``Bearer …``), list views with 
 answer depends on them) and nested objects shaped as NetBox 4.x serializes them. Unknown filters are
 answered with HTTP 400 so a misspelt filter fails a test instead of being silently ignored. Every request
 is recorded in ``requests``.
+
+It also takes the collector's LLDP report (``POST /api/plugins/metronet/lldp-neighbors/report/``) and
+validates it against the contract (see :func:`validate_lldp_report`): 403 without a valid token, 400 with
+field errors, else 200 ``{"created", "updated", "deleted"}`` computed against the device's last snapshot,
+which it replaces (``lldp_snapshots``). ``lldp_fail_next`` answers the next N reports with HTTP 503.
 """
 
 from __future__ import annotations
@@ -14,10 +19,59 @@ import json
 import threading
 import urllib.parse
 from collections.abc import Callable
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Record = dict[str, Any]
+LLDP_REPORT_PATH = "/api/plugins/metronet/lldp-neighbors/report/"
+LLDP_NEIGHBOR_FIELDS = {
+    "local_interface": True,  # name → required
+    "remote_system": True,
+    "remote_port": True,
+    "remote_port_description": False,
+    "remote_chassis_id": False,
+}
+
+
+def validate_lldp_report(body: Any, known_devices: set[str]) -> dict[str, list[str]]:
+    """Field errors of an LLDP report, shaped as Django REST framework's 400 answer ({} when valid)."""
+    if not isinstance(body, dict):
+        return {"non_field_errors": ["Expected a JSON object."]}
+    errors: dict[str, list[str]] = {}
+    for key in sorted(set(body) - {"device", "observed_at", "neighbors"}):
+        errors[key] = ["Unknown field."]
+    name = body.get("device")
+    if not isinstance(name, str) or not name:
+        errors["device"] = ["This field is required."]
+    elif name not in known_devices:
+        errors["device"] = [f"No device named {name!r}."]
+    observed = body.get("observed_at")
+    try:
+        if not isinstance(observed, str):
+            raise ValueError
+        parsed = datetime.fromisoformat(observed.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            raise ValueError
+    except ValueError:
+        errors["observed_at"] = ["Expected an ISO 8601 date-time with a time zone."]
+    neighbors = body.get("neighbors")
+    if not isinstance(neighbors, list):
+        errors["neighbors"] = ["Expected a list."]
+        return errors
+    for i, item in enumerate(neighbors):
+        if not isinstance(item, dict):
+            errors[f"neighbors[{i}]"] = ["Expected an object."]
+            continue
+        for key in sorted(set(item) - set(LLDP_NEIGHBOR_FIELDS)):
+            errors[f"neighbors[{i}].{key}"] = ["Unknown field."]
+        for key, required in LLDP_NEIGHBOR_FIELDS.items():
+            value = item.get(key)
+            if value is None and not required:
+                continue
+            if not isinstance(value, str) or (required and not value and key != "remote_system"):
+                errors[f"neighbors[{i}].{key}"] = ["This field is required (a string)."]
+    return errors
 
 
 def device(
@@ -116,6 +170,9 @@ class FakeNetBox:
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
         self.port = 0
+        self.lldp_snapshots: dict[str, list[Record]] = {}  # device → neighbors of its last accepted report
+        self.lldp_reports: list[Any] = []  # every report body received (valid or not)
+        self.lldp_fail_next = 0
 
     @property
     def url(self) -> str:
@@ -147,6 +204,47 @@ class FakeNetBox:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                parsed = urllib.parse.urlsplit(self.path)
+                owner.requests.append((parsed.path, {}))
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if self.headers.get("Authorization") not in (f"Token {owner.token}", f"Bearer {owner.token}"):
+                    self._send(403, {"detail": "You do not have permission to perform this action."})
+                    return
+                if parsed.path != LLDP_REPORT_PATH:
+                    self._send(404, {"detail": "Not found."})
+                    return
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    self._send(400, {"detail": "JSON parse error"})
+                    return
+                with owner.lock:
+                    owner.lldp_reports.append(body)
+                    if owner.lldp_fail_next > 0:
+                        owner.lldp_fail_next -= 1
+                        self._send(503, {"detail": "Service unavailable"})
+                        return
+                    known = {d["name"] for d in owner.data.get("/api/dcim/devices/", [])}
+                    errors = validate_lldp_report(body, known)
+                    if errors:
+                        self._send(400, errors)
+                        return
+
+                    def key(n: Record) -> tuple[str, str, str]:
+                        return (n["local_interface"], n["remote_system"], n["remote_port"])
+
+                    old = {key(n): n for n in owner.lldp_snapshots.get(body["device"], [])}
+                    new = {key(n): n for n in body["neighbors"]}
+                    counts = {
+                        "created": len(new.keys() - old.keys()),
+                        "updated": sum(1 for k in new.keys() & old.keys() if new[k] != old[k]),
+                        "deleted": len(old.keys() - new.keys()),
+                    }
+                    owner.lldp_snapshots[body["device"]] = list(body["neighbors"])
+                self._send(200, counts)
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 parsed = urllib.parse.urlsplit(self.path)
