@@ -132,6 +132,8 @@ class LldpReporter:
         started = time.monotonic()
         try:
             response = self._http.request("POST", self.endpoint, body=body, headers=self._headers)
+        except urllib3.exceptions.NewConnectionError:  # (a subclass of ConnectTimeoutError in urllib3 2.x)
+            raise ReportError("unreachable", "NetBox unreachable: connection failed", True) from None
         except urllib3.exceptions.TimeoutError:
             raise ReportError(
                 "timeout", f"no answer from NetBox within {time.monotonic() - started:.1f} s", True
