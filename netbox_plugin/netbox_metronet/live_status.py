@@ -122,6 +122,7 @@ def query_live_status(settings: dict[str, Any]) -> LiveStatus:
         return LiveStatus("unavailable", _("InfluxDB is unreachable: {reason}").format(reason=reason))
     results = body.get("results") if isinstance(body, dict) else None
     errors = [r["error"] for r in results or () if isinstance(r, dict) and r.get("error")]
+    errors.sort(key=lambda e: e == "not executed")  # InfluxDB marks the statements after a failed one so
     if isinstance(body, dict) and body.get("error"):
         errors.insert(0, body["error"])
     if errors:

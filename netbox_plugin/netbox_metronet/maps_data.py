@@ -290,11 +290,29 @@ class SiteInfo:
     tenant_id: int | None = None
 
 
+class _BFSTree(rx.visit.BFSVisitor):
+    """Collects the tree edges of rustworkx's breadth-first search (``bfs_successors`` lists back edges too)."""
+
+    def __init__(self) -> None:
+        self.children: defaultdict[int, list[int]] = defaultdict(list)
+        self.parent: dict[int, int] = {}
+
+    def tree_edge(self, edge: tuple[int, int, Any]) -> None:
+        self.children[edge[0]].append(edge[1])
+        self.parent[edge[1]] = edge[0]
+
+
+def _bfs_tree(graph: rx.PyGraph, root: int) -> _BFSTree:
+    tree = _BFSTree()
+    rx.bfs_search(graph, [root], tree)
+    return tree
+
+
 def _radial_tree(graph: rx.PyGraph, root: int, extent: float) -> dict[int, tuple[float, float]]:
     """A radial tree layout (Eades' radial drawing, written here: rustworkx has no tree layout): the BFS tree
     from ``root`` (rustworkx), each node on the circle of its depth within an angular wedge proportional to
     the number of leaves below it."""
-    children: dict[int, list[int]] = {n: list(s) for n, s in rx.bfs_successors(graph.to_directed(), root)}
+    children = _bfs_tree(graph, root).children
     order = [root]
     for node in order:  # breadth-first order from the successor lists
         order.extend(children.get(node, ()))
@@ -339,8 +357,9 @@ def layout_sites(network: Network, info: dict[str, SiteInfo], extent: float = 10
         return pos
     # the site graph: one vertex per site + a root joined to the core sites and to one site per component
     graph = rx.PyGraph()
-    index = {sid: graph.add_node(sid) for sid in site_ids}
-    root = graph.add_node(None)
+    graph.add_nodes_from(range(len(site_ids) + 1))
+    index = {sid: i for i, sid in enumerate(site_ids)}
+    root = len(site_ids)
     device_site = {d.id: d.site for d in network.devices}
     for link in network.links:
         a, b = device_site[link.a.device], device_site[link.b.device]
@@ -355,13 +374,13 @@ def layout_sites(network: Network, info: dict[str, SiteInfo], extent: float = 10
     if not pos:
         return {sid: (x + extent / 2, y + extent / 2) for sid, i in index.items() for x, y in [tree[i]]}
     # some sites have coordinates: the others hang around the nearest placed ancestor in the tree
-    parents = {c: n for n, succ in rx.bfs_successors(graph.to_directed(), root) for c in succ}
+    parents = _bfs_tree(graph, root).parent
     for sid in missing:
         node, anchor = index[sid], (extent / 2, extent / 2)
         while node in parents:
             node = parents[node]
-            if graph[node] in pos:
-                anchor = pos[graph[node]]
+            if node != root and site_ids[node] in pos:
+                anchor = pos[site_ids[node]]
                 break
         x, y = tree[index[sid]]
         pos[sid] = (anchor[0] + x / 8, anchor[1] + y / 8)
@@ -464,7 +483,7 @@ def network_graph(user, flt: MapFilter, live: LiveStatus) -> dict[str, Any]:
 def filter_choices(user) -> dict[str, list[tuple[int | str, str]]]:
     """Choices of the filter forms: town parts (regions), organizations (tenants with a profile), roles."""
     return {
-        "regions": list(Region.objects.restrict(user, "view").order_by("tree_id", "lft").values_list("id", "name")),
+        "regions": list(Region.objects.restrict(user, "view").values_list("id", "name")),  # in tree order
         "tenants": list(Tenant.objects.restrict(user, "view").filter(metronet_profile__isnull=False)
                         .order_by("name").values_list("id", "name")),
         "roles": list(DeviceRole.objects.order_by("name").values_list("slug", "name")),

@@ -265,8 +265,10 @@ class MapPagesTestCase(TestCase):
                                       "map_tile_attribution": "© Example"}}
         with override_settings(PLUGINS_CONFIG=config):
             html = self.client.get(reverse("plugins:netbox_metronet:map")).content.decode()
-        self.assertIn("https://tiles.example.org/{z}/{x}/{y}.png", html)
-        self.assertIn("© Example", html)
+        page_config = json.loads(html.split('id="metronet-map-config" type="application/json">')[1]
+                                 .split("</script>")[0])
+        self.assertEqual(page_config["tile_url"], "https://tiles.example.org/{z}/{x}/{y}.png")
+        self.assertEqual(page_config["tile_attribution"], "© Example")
 
 
 class VendoredLeafletTestCase(TestCase):

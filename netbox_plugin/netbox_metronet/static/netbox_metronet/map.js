@@ -32,10 +32,10 @@
     return obj.url ? `<a href="${esc(obj.url)}">${esc(obj.name)}</a>` : esc(obj.name);
   }
   function csrfToken() {
+    // NetBox's base template sets window.CSRF_TOKEN (the cookie may be renamed or HttpOnly)
+    if (window.CSRF_TOKEN) return window.CSRF_TOKEN;
     const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (m) return decodeURIComponent(m[1]);
-    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
+    return m ? decodeURIComponent(m[1]) : "";
   }
 
   const selected = new Map(); // segment id → layer
