@@ -113,7 +113,7 @@
     el.dataset.state = "ready";
     const s = data.counts.by_status || {};
     statusLine.textContent = `${t.drawn}: ${data.nodes.length} ${t.devices}, ${edges} ${t.links}`
-      + ` (up ${s.up || 0}, down ${s.down || 0}, unknown ${s.unknown || 0}).`;
+      + ` (up ${s.up || 0}, down ${s.down || 0}, unknown ${s.unknown || 0}; ${el.dataset.drawMs} ms).`;
   }
 
   const url = cfg.data_url + (cfg.query ? `?${cfg.query}` : "");
