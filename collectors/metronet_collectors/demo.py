@@ -176,9 +176,9 @@ def plan_from_network(data: Mapping[str, Any], only: set[str] | None = None) -> 
         # the organization's switch ports and the core/aggregation ports, paired in order (a protected
         # connection lists two of each): LLDP neighbors over the fiber
         ends = [e for e in conn.get("access_interfaces", []) if port(e) is not None]
-        at_org = [e for e in ends if devices[e["device"]].role == "access-switch"]
-        at_core = [e for e in ends if devices[e["device"]].role != "access-switch"]
-        for org_end, core_end in zip(at_org, at_core, strict=False):
+        org_ends = [e for e in ends if devices[e["device"]].role == "access-switch"]
+        core_ends = [e for e in ends if devices[e["device"]].role != "access-switch"]
+        for org_end, core_end in zip(org_ends, core_ends, strict=False):
             link_neighbors(devices, org_end, core_end)
     return sorted(devices.values(), key=lambda d: d.name)
 
