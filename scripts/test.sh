@@ -17,7 +17,7 @@ run_pytests() {
   # Real services for the collector tests (net-snmp agents, InfluxDB 1.x, VictoriaMetrics for /api/v2/write) and
   # Prometheus/Alertmanager tools for the alert rules.
   ensure_debian_packages snmpd:snmpd snmp:snmpget influxdb:influxd victoria-metrics:victoria-metrics \
-    prometheus:promtool prometheus-alertmanager:amtool
+    prometheus:promtool prometheus-alertmanager:amtool prometheus-snmp-exporter:prometheus-snmp-exporter
   say "pytest tests/ (pure-Python tests)"
   (cd "$ROOT" && pytest -q tests)
 }
