@@ -146,8 +146,9 @@ class Inventory:
             return
         sites = list(Site.objects.values_list("pk", flat=True))
         per_cable = max(1, (strand_total - FiberStrand.objects.count()) // need)
+        first_closure = SpliceClosure.objects.count()
         closures = SpliceClosure.objects.bulk_create(
-            SpliceClosure(name=f"C-{have + i:06d}", latitude=Decimal(f"{_point(self.rng)[1]:.6f}"),
+            SpliceClosure(name=f"C-{first_closure + i:06d}", latitude=Decimal(f"{_point(self.rng)[1]:.6f}"),
                           longitude=Decimal(f"{_point(self.rng)[0]:.6f}"))
             for i in range(need // CHAIN * (CHAIN - 1) + CHAIN)
         )
