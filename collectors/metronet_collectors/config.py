@@ -60,7 +60,18 @@ class SnmpAuth:
     priv_key: Secret | None = field(default=None, repr=False)
 
 
-SNMP_ENGINES = ("auto", "ezsnmp", "pysnmp", "pysnmp-v3arch")
+SNMP_ENGINES = ("auto", "ezsnmp", "pysnmp", "pysnmp-v3arch", "snmp-exporter")
+
+
+@dataclass(frozen=True)
+class ExporterOptions:
+    """``snmp.exporter``: the local prometheus-snmp-exporter of the ``snmp-exporter`` engine."""
+
+    binary: str = "prometheus-snmp-exporter"  # a path, or a name looked up on PATH
+    manage: bool = True  # start and supervise the exporter (else: scrape `url`, run by someone else)
+    listen: str = "127.0.0.1:0"  # manage: where the exporter listens (loopback only; port 0: a free port)
+    url: str = ""  # manage: false: the exporter's base URL, e.g. http://127.0.0.1:9117
+    workdir: str = ""  # snmp.yml (mode 0600) and the exporter's log; "": a private temp dir per process
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,7 @@ class SnmpOptions:
     optics: bool = True  # walk ENTITY-SENSOR-MIB / CISCO-ENTITY-SENSOR-MIB DOM sensors every poll
     lldp_every: int = 10  # walk LLDP-MIB remote neighbors every Nth poll of a device (0: never)
     lldp_report: bool = True  # post LLDP snapshots to the NetBox plugin (when netbox.url is set)
+    exporter: ExporterOptions = field(default_factory=ExporterOptions)  # engine snmp-exporter
 
 
 @dataclass(frozen=True)
@@ -311,6 +323,35 @@ def _auth(node: _Node, name: str, secrets: _Secrets) -> SnmpAuth:
     )
 
 
+def _which(binary: str) -> str | None:
+    """The exporter binary's path (a path as given, else looked up on PATH), or None."""
+    import shutil
+
+    return shutil.which(binary)
+
+
+def _exporter(node: _Node) -> ExporterOptions:
+    manage = node.get_bool("manage", True)
+    listen = node.get_str("listen", "127.0.0.1:0")
+    host, _, port = listen.rpartition(":")
+    if host.strip("[]") not in ("127.0.0.1", "::1", "localhost") or not port.isdigit() or int(port) > 65535:
+        node.error("listen", f"expected a loopback HOST:PORT (127.0.0.1, [::1], localhost), got {listen!r}")
+    url = node.get_str("url", "")
+    if url and not url.startswith(("http://", "https://")):
+        node.error("url", f"must start with http:// or https://, got {url!r}")
+    if not manage and not url:
+        node.error("url", "required when manage is false (the URL of the exporter to scrape)")
+    options = ExporterOptions(
+        binary=node.get_str("binary", "prometheus-snmp-exporter"),
+        manage=manage,
+        listen=listen,
+        url=url.rstrip("/"),
+        workdir=node.get_str("workdir", ""),
+    )
+    node.done()
+    return options
+
+
 def _device(node: _Node, snmp: SnmpOptions, auths: Mapping[str, SnmpAuth]) -> Device | None:
     name = node.get_str("name")
     address = node.get_str("address")
@@ -404,9 +445,14 @@ def parse_config(data: Any, environ: Mapping[str, str] | None = None, base_dir: 
         optics=snmp_node.get_bool("optics", True),
         lldp_every=snmp_node.get_int("lldp_every", 10, lo=0, hi=100_000),
         lldp_report=snmp_node.get_bool("lldp_report", True),
+        exporter=_exporter(snmp_node.node("exporter")),
     )
     if snmp.engine == "ezsnmp" and importlib.util.find_spec("ezsnmp") is None:
         snmp_node.error("engine", "ezsnmp is not installed (pip install 'ezsnmp>=2.5,<3')")
+    if snmp.engine == "snmp-exporter" and snmp.exporter.manage and _which(snmp.exporter.binary) is None:
+        snmp_node.node("exporter").error(
+            "binary", f"{snmp.exporter.binary!r} not found (Debian package prometheus-snmp-exporter)"
+        )
     snmp_node.done()
 
     secrets_path_text = root.get_str("secrets_file", "")
