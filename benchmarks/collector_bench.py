@@ -14,11 +14,15 @@ agents, the clients below (``--clients`` picks some). Agents (``--agent-kind``):
 
 Clients:
 
-- **ezsnmp**, **pysnmp** (v1arch), **pysnmp-v3arch**: the collector's engines (``snmp.engine``; one
+- **ezsnmp**, **pysnmp** (v1arch), **pysnmp-v3arch**, **exporter-engine** (``snmp.engine: snmp-exporter``):
+  the collector's engines (``snmp.engine``; one
   multi-column GETBULK walk of ifTable + ifXTable per device) polling every agent concurrently, ``--rounds``
   times after one warm-up round. Each engine runs in a fresh child process (this script with ``--child``),
   so CPU = the child's own CPU time (all threads) after the warm-up and RSS = its peak RSS (``ru_maxrss``,
-  Python interpreter and imports included), free of the other engines;
+  Python interpreter and imports included), free of the other engines. For **exporter-engine** the child
+  starts its own prometheus-snmp-exporter (``snmp.exporter.manage``): CPU = the child's CPU + the exporter's
+  utime+stime from ``/proc/<pid>/stat`` over the same timed rounds, RSS = the child's peak RSS + the
+  exporter's ``VmHWM``;
 All clients walk the same columns: what the engines walk in steady state (``IF_DYNAMIC_COLUMNS``: the 10
 moving ifTable/ifXTable columns; names come from a full walk every 30 polls, done in the warm-up round).
 
@@ -56,9 +60,10 @@ import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
-from metronet_collectors.config import Secret, SnmpAuth, SnmpOptions
+from metronet_collectors.config import ExporterOptions, Secret, SnmpAuth, SnmpOptions
 from metronet_collectors.engines import make_poller
 from metronet_collectors.model import Device
 from metronet_collectors.sim import SimDevice, SimInterface, SnmpdAgent
@@ -187,13 +192,17 @@ def start_agents(workdir: Path, count: int, ports: int, v3: bool = False) -> lis
 
 
 V3_USER = ("metronet", "bench-auth-key-1", "bench-priv-key-1")
-ENGINES = ("ezsnmp", "pysnmp", "pysnmp-v3arch")
+ENGINE_OF = {"exporter-engine": "snmp-exporter"}  # client name → snmp.engine, where they differ
+ENGINES = ("ezsnmp", "pysnmp", "pysnmp-v3arch", "exporter-engine")
 ALL_CLIENTS = (*ENGINES, "snmpbulkwalk", "snmp-exporter")
+V3_CLIENTS = ("ezsnmp", "pysnmp", "exporter-engine")
 
 
 async def engine_rounds(
-    engine: str, address: str, agent_ports: list[int], rounds: int, v3: bool
-) -> tuple[float, float, int]:
+    engine: str, address: str, agent_ports: list[int], rounds: int, v3: bool, workdir: Path | None = None
+) -> tuple[float, float, int, float]:
+    """(CPU s, wall s, interface samples, RSS MB of helper processes) of ``rounds`` polls of every agent;
+    CPU includes the engine's exporter process, if it has one."""
     auths = {
         "v2": SnmpAuth(name="v2", version="2c", community=Secret("public")),
         "v3": SnmpAuth(
@@ -207,6 +216,8 @@ async def engine_rounds(
     options = SnmpOptions(
         request_timeout_s=5.0, retries=2, max_repetitions=10, engine=engine, max_in_flight=max(64, len(agent_ports))
     )
+    if workdir is not None:
+        options = replace(options, exporter=ExporterOptions(workdir=str(workdir)))
     poller = make_poller(auths, options)
     devices = [
         Device(name=f"bench-{i:03d}", address=address, port=p, credential="v3" if v3 else "v2")
@@ -215,17 +226,26 @@ async def engine_rounds(
     try:
         warm = await asyncio.gather(*(poller.poll(d) for d in devices))  # warm-up (engine, sockets, sessions)
         expected = sum(len(s.interfaces) for s in warm) * rounds
+        exporter = getattr(poller, "exporter", None)
+        helper_pid: int | None = exporter.pid if exporter is not None else None
+        helper0 = proc_cpu_s(helper_pid) if helper_pid is not None else 0.0
         cpu0, wall0 = time.process_time(), time.perf_counter()
         seen = 0
         for _ in range(rounds):
             samples = await asyncio.gather(*(poller.poll(d) for d in devices))
             seen += sum(len(s.interfaces) for s in samples)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        helper_rss = 0.0
+        if helper_pid is not None:
+            if exporter.pid != helper_pid:
+                raise SystemExit(f"{engine}: the exporter was restarted during the timed rounds")
+            cpu += proc_cpu_s(helper_pid) - helper0
+            helper_rss = proc_hwm_mb(helper_pid)
     finally:
         poller.close()
     if seen != expected:
         raise SystemExit(f"{engine} saw {seen} interface samples, expected {expected}")
-    return cpu, wall, seen
+    return cpu, wall, seen, helper_rss
 
 
 def run_child(engine: str, address: str, agent_ports: list[int], rounds: int, v3: bool) -> dict[str, float]:
@@ -240,8 +260,11 @@ def run_child(engine: str, address: str, agent_ports: list[int], rounds: int, v3
 
 
 def child_main(engine: str, address: str, agent_ports: list[int], rounds: int, v3: bool) -> int:
-    cpu, wall, seen = asyncio.run(engine_rounds(engine, address, agent_ports, rounds, v3))
-    print(json.dumps({"cpu": cpu, "wall": wall, "seen": seen, "rss_mb": rss_mb()}))
+    with tempfile.TemporaryDirectory(prefix="metronet-bench-engine-") as tmp:
+        cpu, wall, seen, helper_rss = asyncio.run(
+            engine_rounds(ENGINE_OF.get(engine, engine), address, agent_ports, rounds, v3, Path(tmp))
+        )
+    print(json.dumps({"cpu": cpu, "wall": wall, "seen": seen, "rss_mb": rss_mb() + helper_rss}))
     return 0
 
 
@@ -427,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 runs = [(c, False) for c in clients]
                 if args.v3:
-                    runs += [(c, True) for c in clients if c in ("ezsnmp", "pysnmp")]
+                    runs += [(c, True) for c in clients if c in V3_CLIENTS]
                 seen_any = 0
                 for client, v3 in runs:
                     if client in ENGINES:
