@@ -406,7 +406,7 @@ def snmp_exporter_rounds(
 
 
 def print_row(count: int, rounds: int, client: str, seen: int, cpu: float, wall: float, rss: float | None) -> None:
-    label = f"{count:>6} {seen // (count * rounds):>6} {client:<16}"
+    label = f"{count:>6} {seen // (count * rounds):>6} {client:<18}"
     rss_text = f"{rss:>7.0f}" if rss is not None else f"{'':>7}"
     print(f"{label} {seen / wall:>12.0f} {cpu / (seen / 1000):>11.3f} {wall:>7.2f} {rss_text}")
     sys.stdout.flush()
@@ -431,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(clients) - set(ALL_CLIENTS)
     if unknown:
         parser.error(f"--clients: unknown {', '.join(sorted(unknown))} (choose from {', '.join(ALL_CLIENTS)})")
-    header = f"{'agents':>6} {'if/agt':>6} {'client':<16} {'if-samples/s':>12} {'CPU-s/1k if':>11}"
+    header = f"{'agents':>6} {'if/agt':>6} {'client':<18} {'if-samples/s':>12} {'CPU-s/1k if':>11}"
     print(f"{header} {'wall s':>7} {'RSS MB':>7}")
     for count in [int(n) for n in args.agents.split(",")]:
         with tempfile.TemporaryDirectory(prefix="metronet-bench-") as tmp:

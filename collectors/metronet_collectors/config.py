@@ -330,7 +330,7 @@ def _which(binary: str) -> str | None:
     return shutil.which(binary)
 
 
-def _exporter(node: _Node) -> ExporterOptions:
+def _exporter(node: _Node, base_dir: Path | None) -> ExporterOptions:
     manage = node.get_bool("manage", True)
     listen = node.get_str("listen", "127.0.0.1:0")
     host, _, port = listen.rpartition(":")
@@ -341,12 +341,13 @@ def _exporter(node: _Node) -> ExporterOptions:
         node.error("url", f"must start with http:// or https://, got {url!r}")
     if not manage and not url:
         node.error("url", "required when manage is false (the URL of the exporter to scrape)")
+    workdir = node.get_str("workdir", "")  # relative paths: relative to the config file
     options = ExporterOptions(
         binary=node.get_str("binary", "prometheus-snmp-exporter"),
         manage=manage,
         listen=listen,
         url=url.rstrip("/"),
-        workdir=node.get_str("workdir", ""),
+        workdir=str(base_dir / workdir) if workdir and base_dir is not None else workdir,
     )
     node.done()
     return options
@@ -445,7 +446,7 @@ def parse_config(data: Any, environ: Mapping[str, str] | None = None, base_dir: 
         optics=snmp_node.get_bool("optics", True),
         lldp_every=snmp_node.get_int("lldp_every", 10, lo=0, hi=100_000),
         lldp_report=snmp_node.get_bool("lldp_report", True),
-        exporter=_exporter(snmp_node.node("exporter")),
+        exporter=_exporter(snmp_node.node("exporter"), base_dir),
     )
     if snmp.engine == "ezsnmp" and importlib.util.find_spec("ezsnmp") is None:
         snmp_node.error("engine", "ezsnmp is not installed (pip install 'ezsnmp>=2.5,<3')")
