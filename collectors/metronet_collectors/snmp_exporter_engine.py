@@ -265,6 +265,21 @@ class ExporterProcess:
             self._start()
             return self.url
 
+    def recover(self, failed_start: int) -> None:
+        """A scrape of start number `failed_start` could not connect: wait briefly for the dying process to
+        exit (a SIGKILLed exporter refuses connections before it can be reaped), or stop a live one that
+        refuses them; the next ensure() starts a new one. Other threads that failed on the same start
+        find it already handled."""
+        with self._lock:
+            process = self.process
+            if process is None or self.starts != failed_start:
+                return
+            try:
+                process.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                log.warning("snmp_exporter (pid %s) refuses connections; restarting it", process.pid)
+                self.stop()
+
     def _start(self) -> None:
         host, _, port_text = self.listen.rpartition(":")
         host = host.strip("[]") or "127.0.0.1"
@@ -283,6 +298,9 @@ class ExporterProcess:
                 stdin=subprocess.DEVNULL,
                 stdout=log_out,
                 stderr=subprocess.STDOUT,
+                # its own session: a Ctrl-C meant for the collector does not kill it before close() does;
+                # PDEATHSIG fires when the spawning thread ends: a worker of our pool, which lives until close()
+                start_new_session=True,
                 preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, no locks
             )
         self.url = f"http://{listen}"
@@ -385,6 +403,7 @@ class SnmpExporterPoller:
         timeout = urllib3.Timeout(connect=2.0, read=self.walk_timeout_s + 1.0)
         for attempt in (1, 2):
             base = self._base_url()
+            start = self.exporter.starts if self.exporter is not None else 0
             try:
                 response = self._http.request(
                     "GET", f"{base}/snmp?{query}", headers=headers, timeout=timeout, preload_content=True
@@ -395,7 +414,8 @@ class SnmpExporterPoller:
                 ) from None
             except urllib3.exceptions.HTTPError:
                 if self.exporter is not None and attempt == 1:
-                    continue  # the process may have died: ensure() restarts it, one more try
+                    self.exporter.recover(start)  # dead or deaf: the next _base_url() starts a new one
+                    continue
                 where = "managed snmp_exporter" if self.exporter is not None else f"snmp_exporter at {base}"
                 raise PollError(PollErrorReason.INTERNAL, f"{device.name}: the {where} is unreachable") from None
             body = response.data.decode("utf-8", "replace")

@@ -263,4 +263,11 @@ def test_config_errors_name_the_field_and_auto_prefers_the_exporter(exporter_bin
     assert Path(exporter_binary).exists()
     assert AUTO_ORDER[0] == "snmp-exporter" and resolve_engine("auto") == "snmp-exporter"
     assert resolve_engine("auto", "/nonexistent/snmp_exporter") == "ezsnmp"  # the fallback
-    assert isinstance(make_poller({}, parse_config({}).snmp), SnmpExporterPoller)
+    poller = make_poller({}, parse_config({}).snmp)
+    try:
+        assert isinstance(poller, SnmpExporterPoller)
+        workdir = poller.workdir
+        assert stat.S_IMODE(workdir.stat().st_mode) == 0o700
+    finally:
+        poller.close()
+    assert not workdir.exists()  # the private temp dir is removed on close
