@@ -27,7 +27,8 @@ between), :class:`~metronet_collectors.model.DeviceSample`, rates, spool, sinks,
   and the text itself is not passed on (only the kind), so no secret can leak through it.
 - **Process**: with ``snmp.exporter.manage: true`` (default) the exporter is started on first use, on
   loopback (``listen``; port 0 = a free port), with ``--log.level=warn`` into ``exporter.log`` in the
-  workdir, and restarted (at most once a second) when it is found dead; it gets SIGTERM when the collector
+  workdir, and restarted (at most once a second) when it is found dead or refuses connections (the scrape
+  is then retried once); it gets SIGTERM when the collector
   process dies (``PR_SET_PDEATHSIG``). With ``manage: false`` the collector scrapes ``url`` and an exporter
   down is a clear ``internal`` error; that exporter must load the generated file.
 - **Concurrency**: scrapes run in a thread pool of ``snmp.max_in_flight`` threads over one urllib3
