@@ -15,6 +15,8 @@ http_up() { "$VENV/bin/python" -c "import urllib.request,sys; urllib.request.url
 
 prepare_netbox() {
   export METRONET_DB_NAME=$DEMO_DB
+  # The network view colours links from the demo InfluxDB that the collector writes (see below).
+  export METRONET_INFLUXDB_URL="${METRONET_INFLUXDB_URL:-http://127.0.0.1:8086}"
   if ! db_exists "$DEMO_DB"; then
     say "creating the demo database '$DEMO_DB' from the NetBox core dump"
     restore_core_db "$DEMO_DB"

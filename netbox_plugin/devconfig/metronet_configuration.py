@@ -57,7 +57,15 @@ PLUGINS = [] if os.environ.get("METRONET_PLUGINS") == "0" else ["netbox_metronet
 
 PLUGINS_CONFIG: dict[str, dict] = {
     "netbox_metronet": {
-        # Values shown are the defaults; see README "Configuration".
+        # Live link status on the network view: the demo's InfluxDB (./metronet run sets the URL; empty = off).
+        "influxdb": {
+            "url": os.environ.get("METRONET_INFLUXDB_URL", ""),
+            "database": os.environ.get("METRONET_INFLUXDB_DATABASE", "metronet"),
+            "timeout": 2.0,
+        },
+        # Background tiles of the map (empty = a plain background, no request leaves NetBox).
+        "map_tile_url": os.environ.get("METRONET_MAP_TILE_URL", ""),
+        "map_tile_attribution": os.environ.get("METRONET_MAP_TILE_ATTRIBUTION", ""),
     },
 }
 

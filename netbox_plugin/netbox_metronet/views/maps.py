@@ -9,6 +9,7 @@ the network view ``dcim.view_device`` (as their endpoints do).
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import View
 from netbox.plugins import get_plugin_config
 from utilities.views import ContentTypePermissionRequiredMixin
@@ -22,7 +23,7 @@ __all__ = ("MapView", "NetworkView", "URLS")
 #: strings the pages' JavaScript shows (passed with json_script, so any translation is safe)
 JS_STRINGS = {
     "loading": _("Loading…"), "load_failed": _("Could not load the data"), "drawn": _("Drawn"),
-    "segments": _("route segments"), "closures": _("splice closures"), "sites": _("sites"),
+    "segments": _("route segments"), "closures": _("splice closures"), "sites": pgettext_lazy("metronet", "sites"),
     "devices": _("devices"), "links": _("links"), "cables": _("Cables in the segment"),
     "no_cables": _("No cables in this segment."), "lit": _("lit"), "strands": _("strands"),
     "impact": _("If cut"), "computing": _("Computing the cut impact…"),
@@ -30,7 +31,7 @@ JS_STRINGS = {
     "none": _("none"), "impact_failed": _("The cut impact is not available"), "clear": _("Clear selection"),
     "organization": _("Organization"), "town_part": _("Town part"), "connection_status": _("Connection"),
     "pop": _("POP"), "site": _("Site"), "role": _("Role"), "status": _("Status"), "length": _("Length"),
-    "kind": _("Kind"), "selected_segments": _("Selected segments"), "contact": _("Contact"),
+    "kind": _("Kind"), "selected_segments": _("Selected segments"), "contact": pgettext_lazy("metronet", "Contact"),
     "live_unknown": _("Live status unknown"), "interfaces": _("Interfaces"), "fiber_cables": _("Fiber cables"),
     "fiber_path": _("Lit fiber path"), "patch": _("Patch cable"), "open": _("Open in NetBox"),
     "closure": _("Splice closure"), "problems": _("The network data is inconsistent"),

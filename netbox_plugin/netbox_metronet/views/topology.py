@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import View
 from utilities.forms.fields import DynamicModelMultipleChoiceField
 from utilities.views import ContentTypePermissionRequiredMixin
@@ -103,7 +104,8 @@ class ImpactForm(forms.Form):
     fiber_cable = DynamicModelMultipleChoiceField(
         queryset=FiberCable.objects.all(), required=False, label=_("Fiber cables"))
     device = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False, label=_("Devices"))
-    site = DynamicModelMultipleChoiceField(queryset=Site.objects.all(), required=False, label=_("Sites"))
+    site = DynamicModelMultipleChoiceField(
+        queryset=Site.objects.all(), required=False, label=pgettext_lazy("metronet", "Sites"))
 
 
 def requested_elements(request) -> list[ElementRef]:
