@@ -175,7 +175,7 @@ def test_engine_option_is_validated():
     with pytest.raises(ConfigError) as caught:
         parse_config({"snmp": {"engine": "netsnmp", "lldp_every": -1, "optics": "yes"}})
     text = str(caught.value)
-    assert "snmp.engine: must be one of auto, ezsnmp, pysnmp, pysnmp-v3arch, got 'netsnmp'" in text
+    assert "snmp.engine: must be one of auto, ezsnmp, pysnmp, pysnmp-v3arch, snmp-exporter, got 'netsnmp'" in text
     assert "snmp.lldp_every: must be ≥ 0, got -1" in text
     assert "snmp.optics: expected true or false, got 'yes'" in text
     assert resolve_engine("auto") == AUTO_ORDER[0]
