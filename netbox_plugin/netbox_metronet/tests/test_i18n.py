@@ -136,7 +136,10 @@ class CzechCatalogueTest(SimpleTestCase):
         with translation.override("cs"):
             self.assertEqual(str(menu.label), "MetroNet")
             groups = {str(group.label): [str(item.link_text) for item in group.items] for group in menu.groups}
-        self.assertEqual(list(groups), ["Organizace", "Optická infrastruktura", "Připojování"])
+        self.assertEqual(list(groups), ["Organizace", "Optická infrastruktura", "Připojování", "Topologie"])
+        self.assertEqual(groups["Topologie"][:2], ["Mapa", "Síť"])
+        self.assertIn("Dopad přerušení", groups["Topologie"])
+        self.assertIn("Jediná místa selhání", groups["Topologie"])
         self.assertIn("Úseky trasy", groups["Optická infrastruktura"])
         self.assertIn("Optické spojky", groups["Optická infrastruktura"])
         self.assertIn("Trasování vlákna", groups["Optická infrastruktura"])
