@@ -7,15 +7,19 @@ The script generates an inventory in two steps — a small one, then the full si
 each step requests every endpoint several times in-process (Django test client, logged in as a superuser,
 NetBox's normal middleware and Redis cache). It prints per endpoint: SQL queries at each size (must not
 grow with size) and the median latency at full size, side by side with NetBox core's Site list measured in
-the same run as the reference.
+the same run as the reference. The topology endpoints are measured twice: *cold* (the topology cache cleared
+before each request: load and compile) and *warm* (served from the cache: the version query and the
+analysis), and the resident memory one cache entry takes.
 """
 
 import argparse
+import gc
 import os
 import random
 import statistics
 import sys
 import time
+import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -48,6 +52,7 @@ from users.models import User  # noqa: E402
 
 from metronet_topology import Topology, cut_impact  # noqa: E402
 from metronet_topology.synthetic import SyntheticSpec, synthetic_network  # noqa: E402
+from netbox_metronet import topology_cache  # noqa: E402
 from netbox_metronet.models import (  # noqa: E402
     Connection,
     CoverageTarget,
@@ -327,6 +332,10 @@ class SyntheticTown:
         return {"devices": len(devices), "panels": len(panels), "segments": len(segments), "cables": len(cables),
                 "strands": len(strands), "links": len(d["links"]), "lldp": len(neighbors)}
 
+    def some_tenant(self) -> int:
+        """An organization with a site and a connection (the map filtered to it draws its serving plant)."""
+        return Tenant.objects.filter(metronet_connections__isnull=False).order_by("pk").values_list("pk", flat=True)[0]
+
     def backbone_segment(self) -> int:
         """A ring segment (carries a POP-to-POP link): its cut degrades many and takes few offline."""
         ring = next(x for x in self.data["cables"] if x["a"].get("site", "").startswith("CORE-1")
@@ -335,11 +344,28 @@ class SyntheticTown:
 
 
 TOPOLOGY_ENDPOINTS = ("API topology impact (1 segment)", "impact page (1 segment)", "impact CSV (1 segment)",
-                      "API topology SPOF", "SPOF page", "API planned vs built", "planned vs built page")
+                      "API topology SPOF", "SPOF page", "SPOF CSV", "API planned vs built", "planned vs built page",
+                      "planned vs built CSV", "API map (one organization)", "API network view")
+
+
+def entry_memory_mb(user) -> float:
+    """Python memory one topology cache entry (loaded parts, network, compiled topology) holds, MB: traced
+    allocations still alive after the load (rustworkx's own graph storage is not traced: a few MB more)."""
+    topology_cache.clear()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        topology_cache.cached_topology(user)
+        gc.collect()
+        return (tracemalloc.get_traced_memory()[0] - base) / 2**20
+    finally:
+        tracemalloc.stop()
 
 
 def topology_phase(client: Client, factor: float, label: str, repeat: int,
-                   results: dict[str, dict[str, tuple[int, float]]], timings: dict[str, dict[str, float]]) -> None:
+                   results: dict[str, dict[str, tuple[int, float]]], timings: dict[str, dict[str, float]],
+                   cold: dict[str, dict[str, tuple[int, float]]]) -> None:
     """Write the synthetic town at ``factor`` of its size, measure, roll back."""
     with transaction.atomic():
         start = time.perf_counter()
@@ -361,11 +387,21 @@ def topology_phase(client: Client, factor: float, label: str, repeat: int,
                  + f"?route_segment={segment}", None),
                 ("API topology SPOF", "/api/plugins/metronet/topology/spof/", None),
                 ("SPOF page", reverse("plugins:netbox_metronet:topology_spof"), None),
+                ("SPOF CSV", reverse("plugins:netbox_metronet:topology_spof_export"), None),
                 ("API planned vs built", "/api/plugins/metronet/topology/planned-vs-built/", None),
                 ("planned vs built page", reverse("plugins:netbox_metronet:planned_vs_built"), None),
+                ("planned vs built CSV", reverse("plugins:netbox_metronet:planned_vs_built_export"), None),
+                ("API map (one organization)", f"/api/plugins/metronet/maps/geo/?tenant={town.some_tenant()}", None),
+                ("API network view", "/api/plugins/metronet/maps/network/", None),
             ]
             for name, url, post in urls:
                 results.setdefault(name, {})[label] = measure(client, url, repeat, post=post)
+                cold.setdefault(name, {})[label] = measure(client, url, repeat, post=post, cold=True)
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                topology_cache.inventory_version()
+                version_ms = (time.perf_counter() - t0) * 1000
+            memory = entry_memory_mb(User.objects.get(username="bench"))
             loads, builds = [], []
             for _ in range(repeat):
                 with CaptureQueriesContext(connection) as ctx:
@@ -387,7 +423,7 @@ def topology_phase(client: Client, factor: float, label: str, repeat: int,
                 "compile_s": statistics.median(builds), "cut_median_ms": statistics.median(cut_times) * 1000,
                 "cut_max_ms": max(cut_times) * 1000, "devices": sizes["devices"], "links": sizes["links"],
                 "lldp": sizes["lldp"], "segments": sizes["segments"], "cables": sizes["cables"],
-                "strands": sizes["strands"],
+                "strands": sizes["strands"], "version_ms": version_ms, "cache_entry_mb": memory,
             }
         finally:
             config["core_sites"] = before
@@ -417,7 +453,8 @@ def endpoints() -> list[tuple[str, str]]:
     ]
 
 
-def measure(client: Client, url: str, repeat: int, post=None) -> tuple[int, float]:
+def measure(client: Client, url: str, repeat: int, post=None, cold: bool = False) -> tuple[int, float]:
+    """(SQL queries of the last request, median seconds); ``cold``: the topology cache cleared before each."""
     def request():
         if post is not None:
             return client.post(url, post, content_type="application/json")
@@ -426,6 +463,8 @@ def measure(client: Client, url: str, repeat: int, post=None) -> tuple[int, floa
     request()  # warm caches (URL resolver, templates, Redis)
     times, queries = [], 0
     for _ in range(repeat):
+        if cold:
+            topology_cache.clear()
         with CaptureQueriesContext(connection) as ctx:
             start = time.perf_counter()
             response = request()
@@ -460,8 +499,9 @@ def main() -> int:
     client.force_login(user)
     results: dict[str, dict[str, tuple[int, float]]] = {}
     timings: dict[str, dict[str, float]] = {}
+    cold: dict[str, dict[str, tuple[int, float]]] = {}
     for label, factor in (("small", args.scale / 20), ("full", args.scale)):
-        topology_phase(client, factor, label, args.topology_repeat, results, timings)
+        topology_phase(client, factor, label, args.topology_repeat, results, timings, cold)
     inventory = Inventory()
     for label, size in (() if args.skip_plant else (("small", small), ("full", full))):
         start = time.perf_counter()
@@ -481,10 +521,21 @@ def main() -> int:
             failed.append(name)
         print(f"{name:44} {q_small:9d} {q_full:9d} {t_full * 1000:10.1f} {t_full / reference:11.2f}{flag}")
     print()
+    print("topology endpoints: cold (cache cleared before each request) and warm (served from the cache)")
+    print(f"{'endpoint':44} {'SQL cold':>9} {'SQL warm':>9} {'cold ms':>10} {'warm ms':>10}   (full size)")
+    for name in TOPOLOGY_ENDPOINTS:
+        (q_cold_small, _), (q_cold, t_cold) = cold[name]["small"], cold[name]["full"]
+        q_warm, t_warm = results[name]["full"]
+        flag = "" if q_cold_small == q_cold else "  <-- grows with size"
+        if flag:
+            failed.append(name + " (cold)")
+        print(f"{name:44} {q_cold:9d} {q_warm:9d} {t_cold * 1000:10.1f} {t_warm * 1000:10.1f}{flag}")
+    print()
     print(f"{'topology loader (build_network)':44} {'small':>9} {'full':>9}")
     for key, fmt in (("devices", "{:9.0f}"), ("segments", "{:9.0f}"), ("cables", "{:9.0f}"), ("strands", "{:9.0f}"),
                      ("links", "{:9.0f}"), ("lldp", "{:9.0f}"), ("loader_queries", "{:9.0f}"), ("loader_s", "{:9.2f}"),
-                     ("compile_s", "{:9.2f}"), ("cut_median_ms", "{:9.2f}"), ("cut_max_ms", "{:9.2f}")):
+                     ("compile_s", "{:9.2f}"), ("cut_median_ms", "{:9.2f}"), ("cut_max_ms", "{:9.2f}"),
+                     ("version_ms", "{:9.1f}"), ("cache_entry_mb", "{:9.0f}")):
         print(f"{key:44} " + " ".join(fmt.format(timings[label][key]) for label in ("small", "full")))
     if timings["small"]["loader_queries"] != timings["full"]["loader_queries"]:
         failed.append("topology loader")

@@ -37,6 +37,9 @@ class MetroNetConfig(PluginConfig):
         # Site names (or slugs) of the network core, for topology answers (cut impact, single points of
         # failure). None: the site(s) of the town office (organization type "office") that have devices.
         "core_sites": None,
+        # Seconds a loaded and compiled topology is kept per worker process, keyed by a version of the inventory
+        # (docs/topology.md, "Caching"); also the maximum age of an entry. 0 disables the cache.
+        "topology_cache_seconds": 300,
         # Map background (docs/maps.md): a tile URL template such as "https://tile.example.org/{z}/{x}/{y}.png"
         # and its attribution. Empty: a plain background, and the map makes no request outside NetBox.
         "map_tile_url": "",
@@ -51,9 +54,12 @@ class MetroNetConfig(PluginConfig):
         from django.db.models.signals import post_migrate
 
         from .polling import post_migrate_handler
+        from .topology_cache import connect_signals
 
         # The custom fields the collectors read (metronet_poll, metronet_link_role, ...) exist after every migrate.
         post_migrate.connect(post_migrate_handler, sender=self, dispatch_uid="netbox_metronet.ensure_custom_fields")
+        # Saves and deletes of what the topology is loaded from clear this process's topology cache.
+        connect_signals()
 
 
 config = MetroNetConfig

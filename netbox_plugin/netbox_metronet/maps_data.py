@@ -13,7 +13,8 @@ Queries (7 whatever the size): sites, connections, POP devices, route segments, 
 the cables), lit strand counts, closures; one more for the region when filtered by town part. With a
 filter (town part or organization) only the chosen sites are drawn, with the plant that serves them: the
 fiber cables ending at them and the cables of the lit fiber paths and last miles of their devices and
-connections (one query, plus :func:`topology_loader.build_network`'s 14: 22 in all).
+connections (one query, plus :func:`topology_loader.build_network`'s 14: 22 in all; from ``topology_cache``,
+while the inventory does not change, its version query instead of the 14: 9).
 
 **Network** (:func:`network_graph`): devices as nodes and links (NetBox cables between devices, lit fiber
 paths) as edges, from the topology loader (14 queries) plus sites and device roles (2 queries), laid out on
@@ -47,7 +48,8 @@ from .choices import (
 )
 from .live_status import UNKNOWN, LiveStatus
 from .models import Connection, FiberCable, FiberCableSegment, FiberStrand, RouteSegment, SpliceClosure
-from .topology_loader import LoadedNetwork, build_network, restricted_querysets
+from .topology_cache import cached_network
+from .topology_loader import LoadedNetwork
 
 __all__ = (
     "COLORS", "CONNECTION_STATUS_COLORS", "MapFilter", "POP_ROLES", "layout_sites", "map_geojson", "network_graph",
@@ -153,7 +155,7 @@ def _serving_cables(user, site_ids: set[int]) -> tuple[set[int], list[str]]:
     cables = set(FiberCable.objects.restrict(user, "view").filter(Q(a_site_id__in=site_ids) | Q(b_site_id__in=site_ids))
                  .values_list("id", flat=True))
     try:
-        loaded = build_network(**restricted_querysets(user))
+        loaded = cached_network(user)
     except NetworkError as e:
         notes.append(_("The lit fiber paths are left out: {error}").format(error=e.errors[0] if e.errors else e))
         return cables, notes
@@ -459,7 +461,7 @@ def network_payload(network: Network, info: dict[str, SiteInfo], live: LiveStatu
 def network_graph(user, flt: MapFilter, live: LiveStatus) -> dict[str, Any]:
     """:func:`network_payload` over what ``user`` may view (18 queries at most)."""
     try:
-        loaded: LoadedNetwork = build_network(**restricted_querysets(user))
+        loaded: LoadedNetwork = cached_network(user)
     except NetworkError as e:
         return {"nodes": [], "edges": [], "extent": 1000.0, "counts": {"nodes": 0, "edges": 0, "by_status": {}},
                 "live": {"state": live.state, "note": live.note}, "legend": {"status": LIVE_COLORS},

@@ -25,7 +25,9 @@ A fresh neighbor that is neither evidence for nor against a planned link is **un
 not document). A neighbor whose ``last_seen`` is older than the maximum age (``PLUGINS_CONFIG
 ["netbox_metronet"]["lldp_stale_hours"]``, default 24) is **stale** and counts as nothing.
 
-Queries: the 14 of the topology loader and one for the neighbors, whatever the size of the inventory.
+Queries: the 14 of the topology loader and one for the neighbors, whatever the size of the inventory; through
+``topology_cache`` (the pages and the REST endpoint) the version query and the neighbors while the inventory
+does not change.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from django.utils import timezone
 from netbox.plugins import get_plugin_config
 
 from .models import LldpNeighbor
-from .topology_loader import InterfaceLink, load_parts
+from .topology_loader import InterfaceLink, LoadedParts, load_parts
 
 __all__ = ("DEFAULT_STALE_HOURS", "PlannedVsBuilt", "compare", "port_key", "stale_hours", "system_key")
 
@@ -132,13 +134,17 @@ def _neighbor_dict(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def compare(neighbors: QuerySet | None = None, *, max_age_hours: float | None = None,
-            now: datetime.datetime | None = None, **querysets: QuerySet) -> PlannedVsBuilt:
-    """Compare ``neighbors`` (default: all) with the planned links loaded from ``querysets`` (see
-    :func:`topology_loader.load_parts`; pass the user's restricted ones)."""
+            now: datetime.datetime | None = None, parts: LoadedParts | None = None,
+            **querysets: QuerySet) -> PlannedVsBuilt:
+    """Compare ``neighbors`` (default: all) with the planned links of ``parts``, or else loaded from
+    ``querysets`` (see :func:`topology_loader.load_parts`; pass the user's restricted ones)."""
+    if parts is not None and querysets:
+        raise TypeError("give parts or querysets, not both")
     max_age = stale_hours() if max_age_hours is None else float(max_age_hours)
     now = now or timezone.now()
     oldest = now - datetime.timedelta(hours=max_age)
-    parts = load_parts(**querysets)
+    if parts is None:
+        parts = load_parts(**querysets)
     names = {dev: name for dev, (name, _site) in parts.devices.items()}
     result = PlannedVsBuilt(max_age_hours=max_age, now=now)
 

@@ -52,7 +52,8 @@ from metronet_topology import (
 
 from ..models import LldpNeighbor
 from ..planned_vs_built import PlannedVsBuilt, compare
-from ..topology_loader import LoadedNetwork, build_network, restricted_querysets
+from ..topology_cache import cached_parts, cached_topology
+from ..topology_loader import LoadedNetwork
 
 __all__ = (
     "ELEMENT_KEYS", "PLANNED_VS_BUILT_PERMISSIONS", "REQUIRED_PERMISSIONS", "URLS", "TopologyPlannedVsBuiltAPIView",
@@ -75,9 +76,9 @@ _KEY_OF = {kind: key for key, kind in ELEMENT_KEYS.items()}
 
 
 def load_topology(user) -> tuple[LoadedNetwork, Topology]:
-    """The network ``user`` may view, compiled (raises :class:`NetworkError` when it does not validate)."""
-    loaded = build_network(**restricted_querysets(user))
-    return loaded, Topology(loaded.network)
+    """The network ``user`` may view, compiled (raises :class:`NetworkError` when it does not validate); kept
+    between requests while the inventory does not change (``topology_cache``)."""
+    return cached_topology(user)
 
 
 class _TopologyView(APIView):
@@ -286,9 +287,9 @@ def max_age_param(value: Any) -> float | None:
 
 
 def planned_vs_built_for(user, max_age_hours: float | None = None) -> PlannedVsBuilt:
-    """:func:`planned_vs_built.compare` over what ``user`` may view."""
+    """:func:`planned_vs_built.compare` over what ``user`` may view (the planned links from ``topology_cache``)."""
     return compare(LldpNeighbor.objects.restrict(user, "view"), max_age_hours=max_age_hours,
-                   **restricted_querysets(user))
+                   parts=cached_parts(user))
 
 
 class TopologyPlannedVsBuiltAPIView(APIView):

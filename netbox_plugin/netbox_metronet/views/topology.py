@@ -8,6 +8,9 @@ endpoints); planned vs built needs ``netbox_metronet.view_lldpneighbor`` and ``d
 ``impact/?route_segment=12&route_segment=13&closure=3&fiber_cable=7&device=5&site=2`` cuts those elements at
 once; the detail pages of route segments, closures, fiber cables, devices and sites link here with their own
 element ("What breaks if this is cut?", ``template_content_topology.py``).
+
+The SPOF page's per-organization table and the planned-vs-built lists are paginated as NetBox's lists are
+(``?page=``, ``?per_page=``, the user's preferred page length); the CSV exports hold every row.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.generic import View
 from utilities.forms.fields import DynamicModelMultipleChoiceField
+from utilities.paginator import EnhancedPaginator, get_paginate_count
 from utilities.views import ContentTypePermissionRequiredMixin
 
 from metronet_topology import ElementRef, NetworkError
@@ -56,6 +60,12 @@ ELEMENT_PAGES = {
     "site": "dcim:site",
 }
 LEVEL_ORDER = {"disconnected": 0, "single": 1, "redundant": 2}
+
+
+def paginate(request, items: list[Any]):
+    """NetBox's paginator over ``items``: (paginator, the requested page; the last one past the end)."""
+    paginator = EnhancedPaginator(items, get_paginate_count(request))
+    return paginator, paginator.get_page(request.GET.get("page"))
 
 
 def element_url(item: dict[str, Any]) -> str | None:
@@ -218,8 +228,8 @@ def spof_csv_rows(data: dict[str, Any]) -> list[list[Any]]:
 
 class SpofView(_TopologyPage):
     """Per organization its single points of failure and redundancy score (sortable: ``?sort=score``, ``-score``,
-    ``name``, ``type``, ``level``, ``spofs``; ``?organization=<tenant id>`` shows one), and town-wide the
-    elements that are a single point of failure for the most sites."""
+    ``name``, ``type``, ``level``, ``spofs``; ``?organization=<tenant id>`` shows one; paginated), and town-wide
+    the elements that are a single point of failure for the most sites."""
 
     template_name = "netbox_metronet/spof.html"
 
@@ -231,15 +241,19 @@ class SpofView(_TopologyPage):
         levels = {"redundant": 0, "single": 0, "disconnected": 0}
         only = request.GET.get("organization", "").strip()
         if data is not None:
-            sites = {s["site"]["id"]: s for s in data["sites"]}
             for o in sorted(data["organizations"], key=key, reverse=sort.startswith("-")):
                 levels[o["level"]] = levels.get(o["level"], 0) + 1
-                if only and str(o["id"]) != only:
-                    continue
-                organizations.append({**o, "spofs": _with_urls(o["spofs"]),
-                                      "site_names": [sites[s]["site"]["name"] for s in o["sites"] if s in sites]})
+                if not only or str(o["id"]) == only:
+                    organizations.append(o)
+        paginator, page = paginate(request, organizations)
+        if data is not None:  # links and site names for the rows shown only
+            sites = {s["site"]["id"]: s for s in data["sites"]}
+            organizations = [{**o, "spofs": _with_urls(o["spofs"]),
+                              "site_names": [sites[s]["site"]["name"] for s in o["sites"] if s in sites]}
+                             for o in page.object_list]
         context = {
             "data": data, "errors": errors, "organizations": organizations, "levels": levels, "sort": sort,
+            "paginator": paginator, "page": page,
             "only": only, "critical": _with_urls(data["critical_elements"]) if data else [],
             "sort_links": {k: "-" + k if sort == k else k for k in SPOF_SORTS},
         }
@@ -275,14 +289,28 @@ class _PlannedVsBuiltPage(ContentTypePermissionRequiredMixin, View):
         return planned_vs_built_for(request.user, hours)
 
 
+#: the sections of the planned-vs-built page, in page order
+PVB_SECTIONS = ("mismatched", "unexpected", "missing", "confirmed", "stale")
+
+
 class PlannedVsBuiltView(_PlannedVsBuiltPage):
-    """Planned links against the LLDP neighbors seen: confirmed, mismatched, missing, unexpected, stale."""
+    """Planned links against the LLDP neighbors seen: mismatched, unexpected, missing, confirmed, stale (in this
+    order, one list paginated across the sections; a section without any row shows on the first page)."""
 
     template_name = "netbox_metronet/planned_vs_built.html"
 
     def get(self, request):
         result = self.comparison(request)
-        context = {"result": result, "summary": result.summary(), "max_age_param": request.GET.get("max_age_hours", "")}
+        rows = [(status, item) for status in PVB_SECTIONS for item in getattr(result, status)]
+        paginator, page = paginate(request, rows)
+        shown: dict[str, list[dict[str, Any]]] = {status: [] for status in PVB_SECTIONS}
+        for status, item in page.object_list:
+            shown[status].append(item)
+        summary = result.summary()
+        visible = {status: bool(shown[status]) or (summary[status] == 0 and page.number == 1)
+                   for status in PVB_SECTIONS}
+        context = {"result": result, "summary": summary, "max_age_param": request.GET.get("max_age_hours", ""),
+                   "shown": shown, "visible": visible, "paginator": paginator, "page": page}
         return render(request, self.template_name, context)
 
 

@@ -1,0 +1,219 @@
+"""The topology cache (``topology_cache``): a second request is served from it, every kind of change through
+NetBox invalidates it, permissions and the setting are respected.
+
+The plant is ``build_plant`` of ``test_topology_loader`` (drawn in its docstring); the cut that shows a
+change is B3, the branch to S2 (MŠ Beta)::
+
+    Core ── R4 (K4) ── C3 ── B3 (D3) ── S2 MŠ Beta [sw-s2]      cut B3: MŠ Beta offline
+
+Each test warms the cache with one request, changes the inventory one way, and checks that the next request
+sees the change (the answer of the cut changes accordingly).
+"""
+
+from unittest import mock
+
+from dcim.models import Cable, Device, Interface, Site
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from users.models import ObjectPermission
+from utilities.testing import TestCase, create_test_device
+
+from netbox_metronet import topology_cache
+from netbox_metronet.models import FiberCable, FiberCableSegment, RouteSegment, Splice
+from netbox_metronet.tests.test_topology_loader import LOADER_QUERIES, VIEW_PERMISSIONS, build_plant
+
+IMPACT_URL = reverse("plugins:netbox_metronet:topology_impact")
+API_URL = reverse("plugins-api:netbox_metronet-api:topology-impact")
+PVB_URL = reverse("plugins:netbox_metronet:planned_vs_built")
+VERSION_MARK = "txid_current_if_assigned"
+
+
+def cache_config(seconds):
+    return {"netbox_metronet": {**settings.PLUGINS_CONFIG["netbox_metronet"], "topology_cache_seconds": seconds}}
+
+
+class TopologyCacheTestCase(TestCase):
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.plant = build_plant()
+
+    def setUp(self):
+        super().setUp()
+        self.add_permissions(*VIEW_PERMISSIONS)
+        topology_cache.clear()
+
+    # helpers
+
+    def cut(self, **elements):
+        """The impact page's data for cutting ``elements`` (None with the errors when it cannot answer)."""
+        response = self.client.get(IMPACT_URL, elements)
+        self.assertHttpStatus(response, 200)
+        return response.context["data"], response.context["errors"]
+
+    def offline(self, **elements):
+        data, errors = self.cut(**elements)
+        self.assertEqual(errors, [])
+        return [o["name"] for o in data["offline_organizations"]]
+
+    def assert_loaded(self, ctx, times=1):
+        """``ctx`` ran the version query and ``times`` loads (the loader's route segment query)."""
+        sql = [q["sql"] for q in ctx.captured_queries]
+        self.assertEqual(sum(VERSION_MARK in s for s in sql), 1, sql)
+        loads = sum(s.startswith("SELECT") and '"netbox_metronet_routesegment"."geometry_length_m"' in s for s in sql)
+        self.assertEqual(loads, times, sql)
+
+    # served from the cache
+
+    def test_second_request_is_served_from_cache(self):
+        params = {"route_segment": self.plant["B3"].pk}
+        with override_settings(PLUGINS_CONFIG=cache_config(0)), CaptureQueriesContext(connection) as uncached:
+            self.client.get(IMPACT_URL, params)
+        self.assertFalse(any(VERSION_MARK in q["sql"] for q in uncached.captured_queries))
+        with CaptureQueriesContext(connection) as cold:
+            first = self.client.get(IMPACT_URL, params).context["data"]
+        self.assert_loaded(cold)
+        self.assertEqual(len(cold.captured_queries), len(uncached.captured_queries) + 1)  # + the version query
+        # warm: the version query and the request's own queries (session, user, permissions, contacts)
+        with self.assertNumQueries(len(uncached.captured_queries) - LOADER_QUERIES + 1), \
+                CaptureQueriesContext(connection) as warm:
+            second = self.client.get(IMPACT_URL, params).context["data"]
+        self.assert_loaded(warm, times=0)
+        self.assertEqual(second, first)
+        self.assertEqual([o["name"] for o in second["offline_organizations"]], ["MŠ Beta"])
+        stats = topology_cache.stats()
+        self.assertEqual((stats["misses"], stats["hits"], stats["entries"]), (1, 1, 1))
+
+    def test_rest_and_pages_share_the_entry(self):
+        self.offline(route_segment=self.plant["B3"].pk)
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.client.post(API_URL, [{"route_segment": self.plant["B3"].pk}],
+                                        content_type="application/json")
+        self.assertHttpStatus(response, 200)
+        self.assertEqual([o["name"] for o in response.json()["offline_organizations"]], ["MŠ Beta"])
+        self.assert_loaded(ctx, times=0)
+        with CaptureQueriesContext(connection) as ctx:  # planned vs built reads the same loaded parts
+            self.add_permissions("netbox_metronet.view_lldpneighbor")
+            self.assertHttpStatus(self.client.get(PVB_URL), 200)
+        self.assert_loaded(ctx, times=0)
+
+    # changes invalidate
+
+    def test_editing_a_device_changes_the_answer(self):
+        sw = self.plant["sw_s2"]
+        data, _errors = self.cut(device=sw.pk)
+        self.assertEqual([d["name"] for d in data["devices_down"]], ["sw-s2"])
+        sw.name = "sw-s2-renamed"
+        sw.save()
+        data, _errors = self.cut(device=sw.pk)
+        self.assertEqual([d["name"] for d in data["devices_down"]], ["sw-s2-renamed"])
+
+    def test_adding_and_deleting_a_device(self):
+        _data, errors = self.cut(device=999_999)
+        self.assertTrue(errors)
+        device = create_test_device("sw-new", site=self.plant["s2"])
+        Interface.objects.create(device=device, name="Te1", type="10gbase-x-sfpp")
+        data, errors = self.cut(device=device.pk)
+        self.assertEqual(errors, [])
+        self.assertEqual([d["name"] for d in data["devices_down"]], ["sw-new"])
+        device.delete()
+        _data, errors = self.cut(device=device.pk)
+        self.assertIn(str(device.pk), " ".join(errors))  # unknown again
+
+    def test_deleting_a_cable_changes_the_answer(self):
+        self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), ["MŠ Beta"])
+        # the patch cord at S2 between sw-s2 and its panel: without it S2 has no light path, the cut takes
+        # nobody offline any more (MŠ Beta is disconnected already)
+        patch = Cable.objects.get(terminations___device=self.plant["sw_s2"])
+        patch.delete()
+        self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), [])
+
+    def test_deleting_a_strand_splice_changes_the_answer(self):
+        self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), ["MŠ Beta"])
+        Splice.objects.get(closure=self.plant["c3"], strand_a__cable=self.plant["d3"]).delete()
+        self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), [])
+
+    def test_adding_a_route_segment_without_signals(self):
+        """bulk_create sends no post_save: the inventory version (count, max id) alone invalidates."""
+        _data, errors = self.cut(route_segment=999_999)
+        self.assertTrue(errors)
+        clears = topology_cache.stats()["clears"]
+        geometry = {"type": "LineString", "coordinates": [[13.70, 50.50], [13.71, 50.51]]}
+        (segment,) = RouteSegment.objects.bulk_create([RouteSegment(name="B3b", kind="duct", geometry=geometry)])
+        FiberCableSegment.objects.bulk_create([FiberCableSegment(cable=self.plant["d3"], segment=segment,
+                                                                 position=2)])
+        self.assertEqual(topology_cache.stats()["clears"], clears)  # no signal was sent
+        self.assertEqual(self.offline(route_segment=segment.pk), ["MŠ Beta"])
+
+    def test_update_with_last_updated_invalidates_without_signals(self):
+        self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), ["MŠ Beta"])
+        # D3 planned: loaded as plant, carries no light (no signal: a queryset update)
+        FiberCable.objects.filter(pk=self.plant["d3"].pk).update(status="planned", last_updated=timezone.now())
+        self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), [])
+
+    def test_update_without_last_updated_is_caught_by_the_signal_or_the_max_age(self):
+        """The documented bypass: ``.update()`` without ``last_updated`` changes no version; only the max age
+        (or a save in this process) ends the stale entry."""
+        self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), ["MŠ Beta"])
+        FiberCable.objects.filter(pk=self.plant["d3"].pk).update(status="planned")
+        self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), ["MŠ Beta"])  # stale: served from cache
+        later = topology_cache._now() + topology_cache.DEFAULT_CACHE_SECONDS + 1
+        with mock.patch.object(topology_cache, "_now", return_value=later):
+            self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), [])  # expired: reloaded
+
+    def test_bulk_import_invalidates(self):
+        self.add_permissions("dcim.add_device", "dcim.change_device")
+        sw = self.plant["sw_s2"]
+        data, _errors = self.cut(device=sw.pk)
+        self.assertEqual([d["name"] for d in data["devices_down"]], ["sw-s2"])
+        with mock.patch.object(topology_cache, "clear") as clear:  # the version alone must do it
+            response = self.client.post(reverse("dcim:device_bulk_import"),
+                                        {"data": f"id,name\n{sw.pk},sw-s2-imported", "format": "csv",
+                                         "csv_delimiter": ","})
+        self.assertHttpStatus(response, 302)
+        self.assertTrue(clear.called)  # the save sent its signal (which would have cleared the cache)
+        data, _errors = self.cut(device=sw.pk)
+        self.assertEqual([d["name"] for d in data["devices_down"]], ["sw-s2-imported"])
+
+    # keys and settings
+
+    def test_users_with_other_permissions_get_their_own_network(self):
+        self.assertEqual(self.offline(site=self.plant["s2"].pk), ["MŠ Beta"])
+        # the same user, now restricted to the sites other than S2: the cached network is not theirs
+        ObjectPermission.objects.filter(object_types__app_label="dcim", object_types__model="site").delete()
+        perm = ObjectPermission.objects.create(name="sites but S2", actions=["view"],
+                                               constraints={"name__in": ["Core", "S1"]})
+        perm.object_types.add(perm.object_types.model.objects.get(app_label="dcim", model="site"))
+        perm.users.add(self.user)
+        _data, errors = self.cut(site=self.plant["s2"].pk)
+        self.assertIn(str(self.plant["s2"].pk), " ".join(errors))  # unknown for them
+        self.assertEqual(Site.objects.restrict(self.user, "view").count(), 2)
+
+    @override_settings(PLUGINS_CONFIG=cache_config(0))
+    def test_setting_zero_disables(self):
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), ["MŠ Beta"])
+            sql = [q["sql"] for q in ctx.captured_queries]
+            self.assertFalse(any(VERSION_MARK in s for s in sql))
+            self.assertEqual(sum('"netbox_metronet_routesegment"."geometry_length_m"' in s for s in sql), 1)
+        self.assertEqual(topology_cache.stats()["entries"], 0)
+
+    def test_version_is_one_query_and_changes(self):
+        with self.assertNumQueries(1):
+            before = topology_cache.inventory_version()
+        self.assertEqual(len(before), len(topology_cache.VERSION_MODELS) + 1)
+        Device.objects.filter(pk=self.plant["sw_s1"].pk).update(last_updated=timezone.now())
+        self.assertNotEqual(topology_cache.inventory_version(), before)
+
+    def test_at_most_max_entries(self):
+        for core in (["Core"], ["S1"], ["S2"]):
+            config = cache_config(300)
+            config["netbox_metronet"]["core_sites"] = core
+            with override_settings(PLUGINS_CONFIG=config):
+                self.cut(route_segment=self.plant["B3"].pk)
+        self.assertEqual(topology_cache.stats()["entries"], topology_cache.MAX_ENTRIES)
