@@ -6,10 +6,9 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import ConfigBuilder, SimFactory
 from fake_netbox import FakeNetBox, connection, device, interface
 from prometheus_client import CollectorRegistry
 
@@ -20,6 +19,9 @@ from metronet_collectors.metrics import CollectorMetrics
 from metronet_collectors.model import InterfaceMeta
 from metronet_collectors.netbox_source import NetBoxDeviceSource
 from metronet_collectors.sim import SimInterface
+
+if TYPE_CHECKING:  # the fixtures' types; conftest is not imported by name (several test folders have one)
+    from conftest import ConfigBuilder, SimFactory
 
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
 DEVICES = "/api/dcim/devices/"

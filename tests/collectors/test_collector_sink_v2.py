@@ -20,16 +20,19 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from collector_services import free_tcp_port, require_binary
-from conftest import ConfigBuilder, SimFactory
 from prometheus_client import CollectorRegistry
 
 from metronet_collectors.collector import Collector
 from metronet_collectors.config import parse_config
 from metronet_collectors.metrics import CollectorMetrics
 from metronet_collectors.sim import SimInterface
+
+if TYPE_CHECKING:  # the fixtures' types; conftest is not imported by name (several test folders have one)
+    from conftest import ConfigBuilder, SimFactory
 
 
 class VictoriaMetrics:

@@ -1,4 +1,4 @@
-"""metronet-coverage-export against a NetBox REST double (real HTTP; tests/dashboards/fake_netbox.py): points,
+"""metronet-coverage-export against a NetBox REST double (real HTTP; tests/dashboards/netbox_rest_double.py): points,
 paging, token handling. Its data in a real InfluxDB is tested with the dashboards (tests/dashboards)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
-from fake_netbox import TOKEN, FakeNetBox, coverage_report  # noqa: E402
+from netbox_rest_double import TOKEN, FakeNetBox, coverage_report  # noqa: E402
 
 from metronet_collectors import coverage_export  # noqa: E402
 
@@ -78,7 +78,7 @@ def test_a_refused_token_or_a_dead_netbox_fails_without_the_token(netbox, tmp_pa
 
 
 def test_budget_points_use_the_chosen_wavelength() -> None:
-    from fake_netbox import connections, trace
+    from netbox_rest_double import connections, trace
 
     points = coverage_export.budget_points(connections("core"), {7: trace(7)}, 1550, 1)
     (point,) = points

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from collector_services import InfluxDB, require_binary
-from fake_netbox import TOKEN, FakeNetBox
+from netbox_rest_double import TOKEN, FakeNetBox
 from prometheus_client import CollectorRegistry
 
 from metronet_collectors import coverage_export

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from alert_eval import evaluate, reduce_last
 from dataset import ALESKA, CAPKOVA, CORE, DEAD, KNIHOVNA, RATE_IN, RATE_OUT, SWITCH, DataSet, build
-from fake_netbox import coverage_report
+from netbox_rest_double import coverage_report
 from grafana_vars import interpolate
 
 from metronet_dashboards import generate
@@ -140,7 +140,9 @@ def test_noc_panels_show_what_is_down_and_the_worst_link(data: DataSet) -> None:
     assert utilization["Gi1/0/3"]["in_pct"] == pytest.approx(95.0, rel=0.005)
     assert utilization["Gi1/0/1"]["out_pct"] == pytest.approx(20.0, rel=0.005)
     errors = {r["interface"]: r for r in rows(data, "metronet-noc", q.ERRORS) if r["device"] == CORE}
-    assert errors["Gi1/0/1"]["in_errors_ps"] == pytest.approx(2.0, rel=0.02)
+    # 2 errors/s polled every ~1 s: each poll's counter delta is an integer (1, 2 or 3), so the mean of a few
+    # per-poll rates scatters by several per cent when the machine is loaded; octets (above) are exact.
+    assert errors["Gi1/0/1"]["in_errors_ps"] == pytest.approx(2.0, rel=0.1)
     (loss,) = [r for r in rows(data, "metronet-noc", q.OPTICS_LOSS) if r["device"] == CORE]
     assert loss["loss_db"] == pytest.approx(4.0, abs=0.05)
     budgets = {(r["device"], r["interface"]): r["budget_db"] for r in rows(data, "metronet-noc", q.BUDGETS)}
