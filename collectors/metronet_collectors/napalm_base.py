@@ -33,15 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from metronet_collectors.model import (
-    Device,
-    DeviceSample,
-    LldpNeighbor,
-    OpticsReading,
-    Point,
-    PollError,
-    PollErrorReason,
-)
+from metronet_collectors.model import Device, DeviceSample, LldpNeighbor, OpticsReading, PollError, PollErrorReason
 
 T = TypeVar("T")
 
@@ -50,7 +42,6 @@ NO_READING_DBM = -99.0  # NAPALM's ios driver reports an absent optical reading 
 # The `reason` label of connection failures over SSH: "ssh_error" once model.PollErrorReason has it
 # (asked for in issue 4), until then "timeout" — the device did not give an answer, as a silent SNMP agent.
 SSH_ERROR: PollErrorReason = getattr(PollErrorReason, "SSH_ERROR", PollErrorReason.TIMEOUT)
-MEASUREMENT_OPTICS = "optics"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,29 +51,6 @@ class CliDeviceSample(DeviceSample):
     optics: list[OpticsReading] = field(default_factory=list)
     neighbors: list[LldpNeighbor] = field(default_factory=list)
     reported_uptime_s: float | None = None  # the device's own figure (None: not read)
-
-
-def optics_points(sample: DeviceSample) -> list[Point]:
-    """``optics`` points (docs/collectors.md schema) of a sample that carries optics; [] for any other."""
-    if not isinstance(sample, CliDeviceSample):
-        return []
-    device = sample.device
-    points = []
-    for optic in sample.optics:
-        meta = device.interface_meta(optic.if_name)
-        fields: dict[str, int | float] = {key: float(value) for key, value in optic.values.items()}
-        if not fields:
-            continue
-        tags = {
-            "device": device.name,
-            "interface": optic.if_name,
-            "site": device.site,
-            "organization": meta.organization or device.organization,
-            "role": meta.role,
-            "lane": optic.lane,
-        }
-        points.append(Point(MEASUREMENT_OPTICS, tags, fields, sample.timestamp_ns))
-    return points
 
 
 def optics_reading(if_name: str, lane: str, **values: float | None) -> OpticsReading:

@@ -41,7 +41,6 @@ from metronet_collectors.napalm_base import (
     SessionPool,
     UptimeTracker,
     dbm,
-    optics_points,
     optics_reading,
 )
 from metronet_collectors.napalm_config import NETMIKO_PREFIX, NapalmConfig, driver_error
@@ -280,5 +279,10 @@ def with_ssh_pollers(config: Config, snmp: Poller) -> Poller:
 
 
 def extra_points(sample: DeviceSample) -> list[Point]:
-    """Points a poll carries beyond ``interface`` and ``device`` (the ``optics`` of SSH polls)."""
-    return optics_points(sample)
+    """Points an SSH poll carries beyond ``interface`` and ``device``: its ``optics`` and ``lldp`` (schema.py)."""
+    if not isinstance(sample, CliDeviceSample):
+        return []
+    from metronet_collectors.schema import lldp_points, optics_points
+
+    device, timestamp_ns = sample.device, sample.timestamp_ns
+    return optics_points(device, sample.optics, timestamp_ns) + lldp_points(device, sample.neighbors, timestamp_ns)

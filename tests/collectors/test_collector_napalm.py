@@ -31,9 +31,9 @@ from metronet_collectors.config import ConfigError, parse_config
 from metronet_collectors.lineprotocol import encode_points
 from metronet_collectors.metrics import CollectorMetrics
 from metronet_collectors.model import Device, InterfaceMeta, InterfaceRates, PollError, PollErrorReason
-from metronet_collectors.napalm_base import SSH_ERROR, CliDeviceSample, optics_points
+from metronet_collectors.napalm_base import SSH_ERROR, CliDeviceSample
 from metronet_collectors.napalm_config import NapalmConfig, SshCredential
-from metronet_collectors.napalm_poller import NapalmPoller, SelectingPoller
+from metronet_collectors.napalm_poller import NapalmPoller, SelectingPoller, extra_points
 from metronet_collectors.napalm_sim import SimIosNetwork, SimIosSwitch, SimPort
 from metronet_collectors.rates import RateCalculator, SkipReason
 
@@ -155,9 +155,13 @@ def test_recorded_counters_give_the_known_rates(mock_poller: NapalmPoller, clock
         "Te1/1/2",
     )
     assert mock_poller.neighbors["sw-core"] == last.neighbors
-    lines = encode_points(optics_points(last))
+    lines = encode_points(extra_points(last))
     assert any(
         line.startswith("optics,device=sw-core,interface=Gi1/0/1,lane=1,organization=ZŠ\\ Lidická,role=uplink")
+        for line in lines
+    ), lines
+    assert any(
+        line.startswith("lldp,device=sw-core,interface=TenGigabitEthernet1/1/1,remote_device=sw-mu-agg,")
         for line in lines
     ), lines
 
