@@ -25,11 +25,16 @@ from utilities.testing import TestCase, create_test_device
 from netbox_metronet import topology_cache
 from netbox_metronet.models import FiberCable, FiberCableSegment, RouteSegment, Splice
 from netbox_metronet.tests.test_topology_loader import LOADER_QUERIES, VIEW_PERMISSIONS, build_plant
+from netbox_metronet.views.topology import PVB_SECTIONS
 
 IMPACT_URL = reverse("plugins:netbox_metronet:topology_impact")
 API_URL = reverse("plugins-api:netbox_metronet-api:topology-impact")
 PVB_URL = reverse("plugins:netbox_metronet:planned_vs_built")
+PVB_CSV_URL = reverse("plugins:netbox_metronet:planned_vs_built_export")
+SPOF_URL = reverse("plugins:netbox_metronet:topology_spof")
+SPOF_CSV_URL = reverse("plugins:netbox_metronet:topology_spof_export")
 VERSION_MARK = "txid_current_if_assigned"
+LOADER_MARK = '"geometry_length_m" AS "geometry_length_m" FROM "netbox_metronet_routesegment"'  # its 5th query
 
 
 def cache_config(seconds):
@@ -64,12 +69,13 @@ class TopologyCacheTestCase(TestCase):
         """``ctx`` ran the version query and ``times`` loads (the loader's route segment query)."""
         sql = [q["sql"] for q in ctx.captured_queries]
         self.assertEqual(sum(VERSION_MARK in s for s in sql), 1, sql)
-        loads = sum(s.startswith("SELECT") and '"netbox_metronet_routesegment"."geometry_length_m"' in s for s in sql)
+        loads = sum(LOADER_MARK in s for s in sql)
         self.assertEqual(loads, times, sql)
 
     # served from the cache
 
     def test_second_request_is_served_from_cache(self):
+        before = topology_cache.stats()
         params = {"route_segment": self.plant["B3"].pk}
         with override_settings(PLUGINS_CONFIG=cache_config(0)), CaptureQueriesContext(connection) as uncached:
             self.client.get(IMPACT_URL, params)
@@ -86,7 +92,8 @@ class TopologyCacheTestCase(TestCase):
         self.assertEqual(second, first)
         self.assertEqual([o["name"] for o in second["offline_organizations"]], ["MŠ Beta"])
         stats = topology_cache.stats()
-        self.assertEqual((stats["misses"], stats["hits"], stats["entries"]), (1, 1, 1))
+        self.assertEqual((stats["misses"] - before["misses"], stats["hits"] - before["hits"], stats["entries"]),
+                         (1, 1, 1))
 
     def test_rest_and_pages_share_the_entry(self):
         self.offline(route_segment=self.plant["B3"].pk)
@@ -120,9 +127,10 @@ class TopologyCacheTestCase(TestCase):
         data, errors = self.cut(device=device.pk)
         self.assertEqual(errors, [])
         self.assertEqual([d["name"] for d in data["devices_down"]], ["sw-new"])
+        pk = device.pk
         device.delete()
-        _data, errors = self.cut(device=device.pk)
-        self.assertIn(str(device.pk), " ".join(errors))  # unknown again
+        _data, errors = self.cut(device=pk)
+        self.assertIn(str(pk), " ".join(errors))  # unknown again
 
     def test_deleting_a_cable_changes_the_answer(self):
         self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), ["MŠ Beta"])
@@ -200,7 +208,7 @@ class TopologyCacheTestCase(TestCase):
                 self.assertEqual(self.offline(route_segment=self.plant["B3"].pk), ["MŠ Beta"])
             sql = [q["sql"] for q in ctx.captured_queries]
             self.assertFalse(any(VERSION_MARK in s for s in sql))
-            self.assertEqual(sum('"netbox_metronet_routesegment"."geometry_length_m"' in s for s in sql), 1)
+            self.assertEqual(sum(LOADER_MARK in s for s in sql), 1)
         self.assertEqual(topology_cache.stats()["entries"], 0)
 
     def test_version_is_one_query_and_changes(self):
@@ -217,3 +225,50 @@ class TopologyCacheTestCase(TestCase):
             with override_settings(PLUGINS_CONFIG=config):
                 self.cut(route_segment=self.plant["B3"].pk)
         self.assertEqual(topology_cache.stats()["entries"], topology_cache.MAX_ENTRIES)
+
+
+class TopologyPaginationTestCase(TestCase):
+    """The SPOF page's organizations and the planned-vs-built lists are paginated; the CSV exports are complete.
+    Three copies of the plant: 9 organizations, 12 planned links (NetBox's paginator keeps up to 5 orphans on
+    the last page, so one per page gives 4 and 7 pages)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        for prefix in ("", "X ", "Y "):
+            build_plant(prefix=prefix)
+
+    def setUp(self):
+        super().setUp()
+        self.add_permissions(*VIEW_PERMISSIONS, "netbox_metronet.view_lldpneighbor")
+
+    def test_spof_page_is_paginated_and_csv_complete(self):
+        seen = []
+        for number in (1, 2, 3, 4):
+            response = self.client.get(SPOF_URL, {"per_page": 1, "page": number, "sort": "name"})
+            self.assertHttpStatus(response, 200)
+            self.assertEqual((response.context["page"].number, response.context["paginator"].num_pages), (number, 4))
+            seen += [o["name"] for o in response.context["organizations"]]
+        self.assertEqual(len(seen), 9)
+        self.assertEqual(seen, sorted(seen, key=str.lower))
+        self.assertEqual(len(self.client.get(SPOF_URL, {"per_page": 1}).context["organizations"]), 1)
+        self.assertEqual(sum(response.context["levels"].values()), 9)  # the summary counts every organization
+        rows = self.client.get(SPOF_CSV_URL, {"per_page": 1}).content.decode().splitlines()
+        self.assertEqual(len({row.split(",")[0] for row in rows[1:]}), 9)
+
+    def test_planned_vs_built_is_paginated_and_csv_complete(self):
+        full = self.client.get(PVB_URL).context
+        total = sum(full["summary"].values())
+        self.assertEqual(total, 12)  # no neighbors: every planned link is missing
+        shown = []
+        for number in range(1, 8):
+            response = self.client.get(PVB_URL, {"per_page": 1, "page": number})
+            self.assertHttpStatus(response, 200)
+            self.assertEqual((response.context["page"].number, response.context["paginator"].num_pages), (number, 7))
+            shown += [item["planned"]["id"] for status in PVB_SECTIONS for item in response.context["shown"][status]]
+        self.assertEqual(sorted(shown), sorted(item["planned"]["id"] for item in full["result"].missing))
+        page1 = self.client.get(PVB_URL, {"per_page": 1})
+        self.assertEqual(sum(len(v) for v in page1.context["shown"].values()), 1)
+        self.assertContains(page1, 'id="pvb-confirmed"')  # an empty section shows (with "None.") on page 1
+        self.assertContains(page1, '<span class="badge text-bg-warning">12</span>')  # the section's total
+        rows = self.client.get(PVB_CSV_URL, {"per_page": 1}).content.decode().splitlines()
+        self.assertEqual(len(rows), 1 + 12)
