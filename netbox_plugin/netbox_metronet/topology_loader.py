@@ -28,6 +28,8 @@ Queries (14, whatever the size of the inventory): sites, organization profiles (
 contact), connections (with tenant), closures, route segments, cable segments (ordered), fiber cables,
 splices, devices, interfaces, strand terminations, port mappings, NetBox cable terminations, connection
 access interfaces. Each is one ``values()`` query; the restricted querysets enter the others as subqueries.
+The plugin's pages and endpoints call it through :mod:`topology_cache`, which keeps the result between requests
+while the inventory version (one query) does not change.
 
 **Core sites.** ``PLUGINS_CONFIG["netbox_metronet"]["core_sites"]``: a list of site names (slugs are
 accepted too). When it is not configured, the core is the site(s) of the town office: the sites of the

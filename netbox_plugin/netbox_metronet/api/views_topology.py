@@ -19,7 +19,9 @@ assignments (those the user may view), ``contact`` the contact of its MetroNet p
 Both authenticate as every NetBox API view does (session or token), require
 ``netbox_metronet.view_routesegment`` and ``netbox_metronet.view_connection`` (403 otherwise), and load only
 the objects the user may view (``topology_loader.restricted_querysets``). A network that does not validate
-(e.g. no core site visible or configured) is answered with 409 and the list of problems.
+(e.g. no core site visible or configured) is answered with 409 and the list of problems. The loaded network
+and its compiled topology come from ``topology_cache`` (kept per worker process while the inventory version,
+one query, does not change).
 """
 
 from __future__ import annotations
