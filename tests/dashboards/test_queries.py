@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from alert_eval import evaluate, reduce_last
 from dataset import ALESKA, CAPKOVA, CORE, DEAD, KNIHOVNA, RATE_IN, RATE_OUT, SWITCH, DataSet, build
-from netbox_rest_double import coverage_report
 from grafana_vars import interpolate
+from netbox_rest_double import coverage_report
 
 from metronet_dashboards import generate
 from metronet_dashboards import queries as q
