@@ -104,6 +104,7 @@ class SinkConfig:
     batch_lines: int = 5000
     retry_initial_s: float = 1.0
     retry_max_s: float = 60.0
+    gzip: bool = False  # compress each write (gzip level 1); worth it on slow links, not on a LAN
 
 
 @dataclass(frozen=True)
@@ -501,6 +502,7 @@ def parse_config(data: Any, environ: Mapping[str, str] | None = None, base_dir: 
         batch_lines=sink_node.get_int("batch_lines", 5000, lo=1),
         retry_initial_s=sink_node.get_float("retry_initial_s", 1.0, positive=True),
         retry_max_s=sink_node.get_float("retry_max_s", 60.0, positive=True),
+        gzip=sink_node.get_bool("gzip", False),
     )
     if not sink.url.startswith(("http://", "https://")):
         sink_node.error("url", f"must start with http:// or https://, got {sink.url!r}")

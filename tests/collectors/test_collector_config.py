@@ -49,13 +49,14 @@ def test_every_error_is_reported_with_its_path():
     data["devices"][0]["port"] = 161  # belongs under snmp:
     data["devices"][1]["snmp"]["port"] = 70000
     del data["devices"][2]["address"]
-    data["sink"] = {"type": "influx"}
+    data["sink"] = {"type": "influx", "gzip": "yes"}
     assert errors_of(data, {"COMMUNITY": "x"}) == [
         "interval_s: expected a number, got str 'sixty'",
         "devices[0].port: unknown option",
         "devices[1].snmp.port: must be ≤ 65535, got 70000",
         "devices[2].address: required",
         "sink.type: must be one of influxdb_v1, influxdb_v2, got 'influx'",
+        "sink.gzip: expected true or false, got 'yes'",
     ]
 
 

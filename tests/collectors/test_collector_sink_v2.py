@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from collector_services import free_tcp_port, require_binary
+from collector_services import InfluxDB, free_tcp_port, require_binary
 from prometheus_client import CollectorRegistry
 
 from metronet_collectors.collector import Collector
-from metronet_collectors.config import parse_config
+from metronet_collectors.config import Secret, SinkConfig, parse_config
 from metronet_collectors.metrics import CollectorMetrics
 from metronet_collectors.sim import SimInterface
+from metronet_collectors.sinks import InfluxV1Sink, InfluxV2Sink, SinkError
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported by name (several test folders have one)
     from conftest import ConfigBuilder, SimFactory
@@ -108,6 +109,7 @@ class TcpGate:
         self._listener: socket.socket | None = None
         self._open: list[socket.socket] = []
         self._lock = threading.Lock()
+        self.bytes_forwarded = 0  # client → server, request bytes as sent on the wire
 
     def open(self) -> None:
         listener = socket.socket()
@@ -140,13 +142,15 @@ class TcpGate:
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
             with self._lock:
                 self._open += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+            for a, b, count in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(target=self._pipe, args=(a, b, count), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, count: bool) -> None:
         try:
             while data := source.recv(65536):
+                if count:
+                    with self._lock:
+                        self.bytes_forwarded += len(data)
                 sink.sendall(data)
         except OSError:
             pass
@@ -164,8 +168,13 @@ def victoria(tmp_path: Path) -> Iterator[VictoriaMetrics]:
     server.stop()
 
 
+@pytest.mark.parametrize("gzip", [False, True], ids=["plain", "gzip"])
 def test_v2_sink_delivers_everything_across_an_outage(
-    victoria: VictoriaMetrics, sim_agent: SimFactory, config_dict: ConfigBuilder, monkeypatch: pytest.MonkeyPatch
+    victoria: VictoriaMetrics,
+    sim_agent: SimFactory,
+    config_dict: ConfigBuilder,
+    monkeypatch: pytest.MonkeyPatch,
+    gzip: bool,
 ) -> None:
     monkeypatch.setenv("METRONET_TEST_INFLUX_TOKEN", "metronet-v2-token")
     _, agent = sim_agent("sw-v2", [SimInterface("ge-0/0/1", in_bps=8e6), SimInterface("ge-0/0/2", in_bps=1e6)])
@@ -181,8 +190,10 @@ def test_v2_sink_delivers_everything_across_an_outage(
         "batch_lines": 3,  # several batches per poll
         "retry_initial_s": 0.2,
         "retry_max_s": 0.5,
+        "gzip": gzip,
     }
     config = parse_config(data)
+    assert config.sink.gzip is gzip
     registry = CollectorRegistry()
     collector = Collector(config, CollectorMetrics(registry))
 
@@ -222,3 +233,61 @@ def test_v2_sink_delivers_everything_across_an_outage(
     assert labels["ge-0/0/1"]["device"] == "sw-v2" and labels["ge-0/0/1"]["site"] == "Bílina radnice"
     polls = registry.get_sample_value("metronet_polls_total", {"device": "sw-v2"}) or 0
     assert sum(len(ts) for _, ts in reachable) == polls >= 5  # one device point per poll, outage included
+
+
+def _lines(n: int, t0: int) -> list[str]:
+    return [
+        f"interface,device=sw-{i % 50:02d},interface=Gi1/0/{i % 48 + 1},site=Bílina\\ radnice "
+        f"in_octets={123_456_789 + i}i,out_octets={98_765_432 + i}i,in_bps={8e6 + i} {t0 + i * 1_000_000_000}"
+        for i in range(n)
+    ]
+
+
+def test_v2_sink_sends_one_body_per_batch_gzip_level_1_when_asked(victoria: VictoriaMetrics) -> None:
+    """Both settings deliver every line; with gzip the request bytes on the wire shrink (it really compresses)."""
+    sent: dict[bool, int] = {}
+    for run, compress in enumerate((False, True)):
+        gate = TcpGate(victoria.port)
+        gate.open()
+        sink = InfluxV2Sink(
+            SinkConfig(
+                type="influxdb_v2",
+                url=gate.url,
+                org="metronet",
+                bucket="b",
+                token=Secret("t"),
+                gzip=compress,
+            )
+        )
+        try:
+            asyncio.run(sink.write(_lines(2000, time.time_ns() - 10**13 + run * 10**12)))
+        finally:
+            sink.close()
+            gate.close()
+        sent[compress] = gate.bytes_forwarded
+    assert sent[False] > 2000 * 80  # the plain body went out as it is
+    assert sent[True] < sent[False] / 5  # gzip: far fewer bytes for the same lines
+    deadline = time.monotonic() + 5
+    while sum(len(ts) for _, ts in victoria.samples("interface_in_octets")) < 4000 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert sum(len(ts) for _, ts in victoria.samples("interface_in_octets")) == 4000
+
+
+def test_v2_sink_server_down_is_retryable() -> None:
+    """The spool keeps a batch the server did not take (the pipeline retries it): a refused connection is retryable."""
+    url = f"http://127.0.0.1:{free_tcp_port()}"
+    down = InfluxV2Sink(SinkConfig(type="influxdb_v2", url=url, org="o", bucket="b", token=Secret("t")))
+    with pytest.raises(SinkError) as failed:
+        asyncio.run(down.write(_lines(3, 1)))
+    down.close()
+    assert failed.value.retryable is True and "influxdb_v2" in str(failed.value)
+
+
+def test_v1_sink_gzip_into_influxdb(influxdb: InfluxDB, influx_db: str) -> None:
+    for run, compress in enumerate((False, True)):
+        sink = InfluxV1Sink(SinkConfig(url=influxdb.url, database=influx_db, gzip=compress))
+        try:
+            asyncio.run(sink.write(_lines(500, 1_790_000_000_000_000_000 + run * 10**13)))
+        finally:
+            sink.close()
+    assert influxdb.count(influx_db, "interface", "in_octets") == 1000
