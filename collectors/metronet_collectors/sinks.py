@@ -117,14 +117,14 @@ class InfluxV2Sink:
             enable_gzip=False,
         )
         self.gzip = config.gzip
-        self.service = WriteService(self.client.api_client)
+        self.service = WriteService(self.client.api_client)  # type: ignore[no-untyped-call]
 
     def _write(self, lines: list[str]) -> None:
         from influxdb_client.rest import ApiException
 
         options: dict[str, str] = {"content_encoding": "gzip"} if self.gzip else {}
         try:
-            self.service.post_write(
+            self.service.post_write(  # type: ignore[no-untyped-call]
                 org=self.org,
                 bucket=self.bucket,
                 body=encode_batch(lines, self.gzip),
