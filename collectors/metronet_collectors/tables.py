@@ -10,8 +10,16 @@ Per device and poll, after the IF-MIB walk succeeded and within what is left of 
   ``netbox.url`` is set and ``snmp.lldp_report`` is true), which posts it in the background.
 
 A failing table walk is counted (``metronet_table_walk_errors_total{table,reason}``) and logged; the
-device's interface points are written all the same. A poller that cannot walk tables (the NAPALM/Netmiko
-path, a test double) and devices whose credential is not an SNMP one are skipped.
+device's interface points are written all the same. A poller that cannot walk tables (a test double) and
+devices whose credential is not an SNMP one are skipped.
+
+**Devices polled over SSH** (a ``napalm_driver`` while the config has a ``napalm`` section, or a sample
+that came from the NAPALM/Netmiko poller) are never SNMP-walked: their poll already read optics and LLDP
+(written by ``napalm_poller.extra_points``), so a walk would only duplicate those points and spend the
+poll's time budget. Their LLDP neighbors go to the NetBox reporter like the walked ones, on the same
+cadence (first and every ``snmp.lldp_every``-th successful poll; every poll when it is 0), when the
+``lldp`` getter is configured (without it the poll reads no neighbors, and an empty snapshot would delete
+the device's neighbors in NetBox).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from metronet_collectors.model import (
     PollError,
     PollErrorReason,
 )
+from metronet_collectors.napalm_base import CliDeviceSample
 from metronet_collectors.optics import ENTITY_COLUMNS, SENSOR_COLUMNS, optics_readings
 from metronet_collectors.snmp import TableWalker
 from metronet_collectors.snmp_walk import Oid, Rows
@@ -97,9 +106,26 @@ class TablePoller:
         finally:
             self.metrics.table_walk_duration.labels(table=table).observe(time.monotonic() - started)
 
+    def polled_over_ssh(self, device: Device, sample: DeviceSample) -> bool:
+        """True for a device the NAPALM/Netmiko pollers poll (see with_ssh_pollers): no SNMP table walks."""
+        return isinstance(sample, CliDeviceSample) or (self.config.napalm is not None and bool(device.napalm_driver))
+
+    def _report_ssh_lldp(self, device: Device, sample: DeviceSample, count: int) -> None:
+        napalm = self.config.napalm
+        if self.reporter is None or not isinstance(sample, CliDeviceSample) or napalm is None:
+            return
+        if "lldp" not in napalm.getters or (count - 1) % max(1, self.config.snmp.lldp_every) != 0:
+            return
+        self.reporter.submit(LldpSnapshot(device.name, sample.timestamp_ns, list(sample.neighbors)))
+
     async def poll(self, device: Device, sample: DeviceSample, budget_s: float) -> TableResults:
         """Walk what is due for this device within `budget_s` seconds; never raises for a table failure."""
         results = TableResults(timestamp_ns=sample.timestamp_ns)
+        if self.polled_over_ssh(device, sample):
+            count = self.polls.get(device.name, 0) + 1
+            self.polls[device.name] = count
+            self._report_ssh_lldp(device, sample, count)
+            return results
         if self.walker is None or device.credential not in self.config.auths:
             return results
         deadline = time.monotonic() + budget_s

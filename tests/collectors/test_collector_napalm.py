@@ -516,3 +516,108 @@ def test_ios_end_to_end_into_influxdb(
     assert all(row["reachable"] == 1 and row["uptime_s"] > 3 * 86400 for row in devices)
     written = registry.get_sample_value("metronet_points_written_total")
     assert written is not None and written >= len(rows) + len(optics) + len(devices)
+
+
+# -- SSH devices and the SNMP table walks / the NetBox LLDP report -------------------------------------------
+
+
+def mock_napalm_section(device_name: str, **overrides: Any) -> dict[str, Any]:
+    """A napalm section whose devices all use NAPALM's mock driver replaying `device_name`'s recorded calls."""
+    return {
+        "credentials": {"noc": {"username": "metronet-ro", "password": {"env": PASSWORD_ENV}}},
+        "credential": "noc",
+        "optional_args": {"path": str(MOCK_DATA / device_name)},
+        **overrides,
+    }
+
+
+def test_ssh_devices_are_not_snmp_walked_for_optics_and_lldp(
+    sim_agent: Any, config_dict: ConfigBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device with a napalm_driver and an SNMP credential whose address answers SNMP: only the SSH poll runs."""
+    from metronet_collectors.sim import SimInterface, SimNeighbor, SimOptics
+
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    sim, agent = sim_agent(
+        "sw-core", [SimInterface("Hu1/0/49", 1e8, 1e8, speed_mbps=100000, optics=SimOptics(rx_dbm=-3.0, tx_dbm=-1.0))]
+    )
+    sim.set_neighbors([SimNeighbor("Hu1/0/49", "sw-snmp-only", "Hu1/0/1", "", "02:00:aa:bb:cc:09")])
+    data = config_dict([("sw-core", agent, "v2")], timeout_s=5, interval_s=10)
+    data["snmp"].update(engine="ezsnmp", optics=True, lldp_every=1)
+    data["devices"][0]["napalm_driver"] = "mock"
+    data["napalm"] = mock_napalm_section("sw-core")
+    config = parse_config(data)
+    registry = CollectorRegistry()
+    collector = Collector(config, CollectorMetrics(registry))
+    [core] = config.devices
+
+    async def polls() -> list[list[str]]:
+        return [await collector.poll_device(core) for _ in range(2)]
+
+    try:
+        results = asyncio.run(polls())
+    finally:
+        collector.poller.close()
+    for lines in results:
+        assert any(line.startswith("device,") and "reachable=1i" in line for line in lines), lines
+        optics = [line for line in lines if line.startswith("optics,")]
+        lldp = [line for line in lines if line.startswith("lldp,")]
+        # the SSH poll's readings only: the simulated agent's Hu1/0/49 optic and neighbor are never walked
+        assert optics and not any("Hu1/0/49" in line for line in optics), optics
+        assert len(lldp) == 1 and "remote_device=sw-mu-agg" in lldp[0], lldp
+    for table in ("optics", "entities", "lldp"):
+        assert not registry.get_sample_value("metronet_table_walks_total", {"table": table}), table
+
+
+def test_ssh_lldp_neighbors_are_reported_to_netbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A NetBox device polled over SSH (no SNMP credential): its neighbors reach the plugin's LLDP report."""
+    from fake_netbox import FakeNetBox
+    from fake_netbox import device as netbox_device
+
+    token = "0123456789abcdef0123456789abcdef01234567"
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    monkeypatch.setenv("METRONET_TEST_NETBOX_TOKEN", token)
+    netbox = FakeNetBox(token=token)
+    netbox.set([netbox_device(1, "sw-core", ip="127.0.0.1/32", credential=None, napalm="mock")], [], [])
+    netbox.start()
+    data: dict[str, Any] = {
+        "interval_s": 10,
+        "timeout_s": 5,
+        "snmp": {"lldp_every": 2},
+        "netbox": {"url": netbox.url, "token": {"env": "METRONET_TEST_NETBOX_TOKEN"}, "timeout_s": 2},
+        "spool": {"directory": str(tmp_path / "spool"), "max_bytes": 1 << 24, "segment_bytes": 1 << 16},
+        "metrics": {"listen": ""},
+        "napalm": mock_napalm_section("sw-core"),
+    }
+    registry = CollectorRegistry()
+    collector = Collector(parse_config(data), CollectorMetrics(registry))
+    reporter = collector.tables.reporter
+    assert reporter is not None
+    reports_ok: list[float] = []
+
+    async def polls() -> None:
+        devices = await collector.load_devices()
+        assert devices is not None and [d.name for d in devices] == ["sw-core"]
+        for _ in range(3):
+            lines = await collector.poll_device(devices[0])
+            assert any(line.startswith("device,") and "reachable=1i" in line for line in lines), lines
+            await reporter.flush()
+            reports_ok.append(registry.get_sample_value("metronet_lldp_reports_total", {"result": "ok"}) or 0)
+        await reporter.stop()
+
+    try:
+        asyncio.run(polls())
+    finally:
+        collector.poller.close()
+        netbox.stop()
+    assert reports_ok == [1, 1, 2]  # polls 1 and 3: the snmp.lldp_every cadence
+    assert netbox.lldp_snapshots["sw-core"] == [
+        {
+            "local_interface": "TenGigabitEthernet1/1/1",
+            "remote_system": "sw-mu-agg",
+            "remote_port": "Te1/1/2",
+            "remote_port_description": "TenGigabitEthernet1/1/2",
+            "remote_chassis_id": "0C:11:22:44:00:00",
+        }
+    ]
+    assert not registry.get_sample_value("metronet_table_walks_total", {"table": "lldp"})
