@@ -30,7 +30,9 @@ def make_source(config: Config) -> DeviceSource:
     if config.netbox.url:
         from metronet_collectors.netbox_source import NetBoxDeviceSource  # pynetbox only when used
 
-        return NetBoxDeviceSource(config.netbox, config.auths.keys(), default_port=config.snmp.port)
+        return NetBoxDeviceSource(
+            config.netbox, config.auths.keys(), default_port=config.snmp.port, napalm=config.napalm
+        )
     return StaticDeviceSource(config.devices)
 
 
@@ -50,7 +52,8 @@ class Collector:
         snmp_poller = poller or make_poller(config.auths, config.snmp, walk_timeout_s=config.timeout_s)
         self.poller = poller or with_ssh_pollers(config, snmp_poller)
         self.rates = RateCalculator(max_gap_s=max(3600.0, 10 * config.interval_s))
-        self.tables = TablePoller(config, metrics, snmp_poller)  # optics and LLDP walks (SNMP engines only)
+        # optics and LLDP walks of SNMP-polled devices; LLDP reports of all devices (SSH ones included)
+        self.tables = TablePoller(config, metrics, snmp_poller)
         self._sink = sink
         self.pipeline: Pipeline | None = None
         self.devices: list[Device] = []

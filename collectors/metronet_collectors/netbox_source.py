@@ -6,7 +6,13 @@ Devices to poll are the **active** devices with a **primary IP** whose boolean c
 - ``metronet_snmp_credential`` — the *name* of an entry of the collector config's ``auths`` (the secrets
   themselves stay in the collector's environment or secrets file; NetBox never holds one);
 - ``metronet_snmp_port`` — optional UDP port (default: the config's ``snmp.port``);
-- ``metronet_napalm_driver`` — optional NAPALM driver name (``ios``, ``eos``, …).
+- ``metronet_napalm_driver`` — optional NAPALM driver name (``ios``, ``eos``, …, or ``netmiko:cisco_ios``).
+
+A device with ``metronet_napalm_driver`` is polled over SSH when the collector config has a ``napalm``
+section (the source is given it as ``napalm``): it needs no SNMP credential. An empty
+``metronet_snmp_credential`` then means the default SSH login (``napalm.credential``; without one the
+device is reported as ``no_credential``), and the field may also name an SSH login of
+``napalm.credentials`` instead of an ``auths`` entry.
 
 Interfaces: those of the polled devices with the custom field ``metronet_link_role`` (backbone / access /
 uplink) get that role; the organization an interface serves is the tenant of the MetroNet connection
@@ -26,7 +32,7 @@ import ipaddress
 import logging
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pynetbox
 import requests
@@ -34,6 +40,9 @@ import requests
 from metronet_collectors.config import NetBoxConfig
 from metronet_collectors.inventory import InventoryError, InventoryProblem
 from metronet_collectors.model import Device, InterfaceMeta
+
+if TYPE_CHECKING:
+    from metronet_collectors.napalm_config import NapalmConfig
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +115,11 @@ class NetBoxDeviceSource:
         known_credentials: Collection[str],
         default_port: int = 161,
         api: Any = None,
+        napalm: NapalmConfig | None = None,
     ) -> None:
         self.config = config
         self.known_credentials = set(known_credentials)
+        self.napalm = napalm  # SSH polling configured: devices with a NAPALM driver need no SNMP credential
         self.default_port = default_port
         self.api = api if api is not None else make_api(config)
         self.problems: list[InventoryProblem] = []  # from the last successful read
@@ -188,17 +199,21 @@ class NetBoxDeviceSource:
         if not address:
             problems.append(InventoryProblem(name, "no_address", "no usable primary IP address"))
             return None
+        napalm = custom.get(CF_NAPALM)
+        driver = napalm.strip() if isinstance(napalm, str) else ""
+        over_ssh = bool(driver) and self.napalm is not None
         credential = custom.get(CF_CREDENTIAL)
-        if not isinstance(credential, str) or not credential.strip():
-            problems.append(InventoryProblem(name, "no_credential", f"custom field {CF_CREDENTIAL} is empty"))
+        credential = credential.strip() if isinstance(credential, str) else ""
+        if not credential and not (over_ssh and self.napalm is not None and self.napalm.credential):
+            message = f"custom field {CF_CREDENTIAL} is empty"
+            if over_ssh:
+                message += " and napalm.credential (the default SSH login) is not set"
+            problems.append(InventoryProblem(name, "no_credential", message))
             return None
-        credential = credential.strip()
-        if credential not in self.known_credentials:
-            problems.append(
-                InventoryProblem(
-                    name, "unknown_credential", f"{CF_CREDENTIAL} {credential!r} is not in the collector's auths"
-                )
-            )
+        ssh_logins = self.napalm.credentials if over_ssh and self.napalm is not None else {}
+        if credential and credential not in self.known_credentials and credential not in ssh_logins:
+            where = "in neither auths nor napalm.credentials" if over_ssh else "not in the collector's auths"
+            problems.append(InventoryProblem(name, "unknown_credential", f"{CF_CREDENTIAL} {credential!r} is {where}"))
             return None
         port = custom.get(CF_PORT)
         if port is None:
@@ -206,7 +221,6 @@ class NetBoxDeviceSource:
         if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
             problems.append(InventoryProblem(name, "bad_port", f"custom field {CF_PORT} must be 1–65535"))
             return None
-        napalm = custom.get(CF_NAPALM)
         return {
             "name": name,
             "address": address,
@@ -215,7 +229,7 @@ class NetBoxDeviceSource:
             "site": _nested(data.get("site"), "name"),
             "role": _nested(data.get("role"), "slug"),
             "organization": _nested(data.get("tenant"), "name"),
-            "napalm_driver": napalm.strip() if isinstance(napalm, str) else "",
+            "napalm_driver": driver,
         }
 
     def _interface_roles(self, device_ids: list[int]) -> dict[tuple[int, str], str]:

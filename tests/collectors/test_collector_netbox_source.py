@@ -263,3 +263,40 @@ def test_netbox_config_errors_name_the_field(config_dict: ConfigBuilder) -> None
     with pytest.raises(ConfigError) as error:
         parse_config(data)
     assert error.value.errors == ["netbox.token: environment variable METRONET_TEST_NO_SUCH_VAR is not set"]
+
+
+def test_ssh_devices_need_no_snmp_credential(netbox: FakeNetBox) -> None:
+    """With a napalm section, a device with a NAPALM driver and no SNMP credential is kept (polled over SSH)."""
+    from metronet_collectors.napalm_config import NapalmConfig, SshCredential
+
+    ssh_only = device(10, "sw-ssh-only", ip="10.10.1.10/24", credential=None, napalm="ios")
+    ssh_login = device(11, "sw-ssh-login", ip="10.10.1.11/24", credential="noc-core", napalm="netmiko:cisco_ios")
+    typo = device(12, "sw-ssh-typo", ip="10.10.1.12/24", credential="noc-cor", napalm="ios")
+    devices, interfaces, connections = bilina_like()
+    netbox.set([*devices, ssh_only, ssh_login, typo], interfaces, connections)
+    logins = {name: SshCredential(name, "metronet-ro", Secret("x")) for name in ("noc", "noc-core")}
+    config = NetBoxConfig(url=netbox.url, token=Secret(TOKEN), timeout_s=2.0)
+
+    # SNMP only (no napalm section): nothing changes, the SSH-only device lacks a credential
+    snmp_only = NetBoxDeviceSource(config, known_credentials={"v2", "v3"})
+    assert "sw-ssh-only" not in {d.name for d in snmp_only.fetch()}
+    assert ("sw-ssh-only", "no_credential") in {(p.device, p.reason) for p in snmp_only.problems}
+
+    with_ssh = NetBoxDeviceSource(
+        config, known_credentials={"v2", "v3"}, napalm=NapalmConfig(credentials=logins, credential="noc")
+    )
+    found = {d.name: d for d in with_ssh.fetch()}
+    assert sorted(found) == ["sw-mu-agg", "sw-mu-core", "sw-ssh-login", "sw-ssh-only", "sw-zs-aleska"]
+    assert (found["sw-ssh-only"].credential, found["sw-ssh-only"].napalm_driver) == ("", "ios")
+    assert (found["sw-ssh-login"].credential, found["sw-ssh-login"].napalm_driver) == ("noc-core", "netmiko:cisco_ios")
+    assert sorted((p.device, p.reason) for p in with_ssh.problems) == [
+        ("sw-mp-bilina", "no_credential"),  # no NAPALM driver: still needs an SNMP credential
+        ("sw-ssh-typo", "unknown_credential"),  # names neither an SNMP auth nor an SSH login
+        ("sw-unknown-cred", "unknown_credential"),
+    ]
+
+    # no default SSH login: an SSH device without a credential name cannot log in
+    no_default = NetBoxDeviceSource(config, known_credentials={"v2", "v3"}, napalm=NapalmConfig(credentials=logins))
+    assert "sw-ssh-only" not in {d.name for d in no_default.fetch()}
+    [problem] = [p for p in no_default.problems if p.device == "sw-ssh-only"]
+    assert problem.reason == "no_credential" and "napalm.credential" in problem.message
