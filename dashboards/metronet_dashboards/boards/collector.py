@@ -19,8 +19,11 @@ PROM_QUEUED = 'sum(metronet_points_queued{job=~"metronet.*"})'
 PROM_LAST_WRITE_AGE = 'time() - max(metronet_last_successful_write_timestamp_seconds{job=~"metronet.*"})'
 PROM_ERRORS = 'sum by (reason) (rate(metronet_poll_errors_total{job=~"metronet.*"}[5m]))'
 PROM_WRITTEN = 'sum(rate(metronet_points_written_total{job=~"metronet.*"}[5m]))'
-PROM_DROPPED = 'sum by (reason) (increase(metronet_points_dropped_total{job=~"metronet.*"}[1h]))'
-PROM_OVERRUNS = 'sum(rate(metronet_poll_overruns_total{job=~"metronet.*"}[5m]))'
+#: the dropped and overrun counters have labels, so they have no series until the first drop / overrun: fall back
+#: to 0 (``or on()`` only when nothing matched) so a healthy collector shows 0, not "No data"
+PROM_DROPPED = ('sum by (reason) (increase(metronet_points_dropped_total{job=~"metronet.*"}[1h]))'
+                ' or on() label_replace(vector(0), "reason", "none", "", "")')
+PROM_OVERRUNS = 'sum(rate(metronet_poll_overruns_total{job=~"metronet.*"}[5m])) or vector(0)'
 PROMQL = (PROM_DEVICES, PROM_POLL_P95, PROM_QUEUED, PROM_LAST_WRITE_AGE, PROM_ERRORS, PROM_WRITTEN, PROM_DROPPED,
           PROM_OVERRUNS)
 
