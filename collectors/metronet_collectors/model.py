@@ -75,6 +75,7 @@ class PollErrorReason(StrEnum):
     BAD_RESPONSE = "bad_response"
     CONFIG = "config"
     INTERNAL = "internal"
+    SSH_ERROR = "ssh_error"  # SSH polls: connection refused, reset or closed (napalm_base.classify)
 
 
 class PollError(Exception):

@@ -39,9 +39,8 @@ T = TypeVar("T")
 
 BOOT_SLACK_S = 90.0  # IOS reports uptime in whole minutes: its boot time estimate moves by up to 60 s
 NO_READING_DBM = -99.0  # NAPALM's ios driver reports an absent optical reading ("N/A") as -100.0 dBm
-# The `reason` label of connection failures over SSH: "ssh_error" once model.PollErrorReason has it
-# (asked for in issue 4), until then "timeout" — the device did not give an answer, as a silent SNMP agent.
-SSH_ERROR: PollErrorReason = getattr(PollErrorReason, "SSH_ERROR", PollErrorReason.TIMEOUT)
+# The `reason` label of connection failures over SSH (refused, reset, closed): "ssh_error".
+SSH_ERROR: PollErrorReason = PollErrorReason.SSH_ERROR
 
 
 @dataclass(frozen=True, slots=True)

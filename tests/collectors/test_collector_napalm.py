@@ -223,7 +223,7 @@ def test_connection_closed_is_a_poll_error_and_others_go_on(
         for s in metric.samples
         if s.name.endswith("_total")
     }
-    assert errors == {("sw-flaky", SSH_ERROR.value): 1.0}
+    assert errors == {("sw-flaky", "ssh_error"): 1.0} and SSH_ERROR is PollErrorReason.SSH_ERROR
     second = results[1]
     assert any("reachable=0i" in line for line in second["sw-flaky"])
     assert "ConnectionClosedException" in collector.last_errors.get("sw-flaky", "") or results[2]["sw-flaky"]
