@@ -121,9 +121,39 @@ def test_sample_config_is_valid_and_documents_the_defaults():
     for name in ("interval_s", "jitter_s", "timeout_s", "concurrency", "snmp", "metrics_listen", "log_level"):
         assert getattr(config, name) == getattr(defaults, name), name
     assert config.sink.batch_lines == defaults.sink.batch_lines
+    assert config.sink.gzip is defaults.sink.gzip is False
     assert config.spool.max_bytes == defaults.spool.max_bytes
     assert [d.name for d in config.devices]
     assert len(yaml.safe_load(SAMPLE.read_text())["devices"]) == len(config.devices)
+
+
+def test_sample_napalm_section_is_valid_when_uncommented(tmp_path):
+    """The commented `napalm:` block of the sample, uncommented, passes check-config (exit 0) with its references."""
+    lines = SAMPLE.read_text().splitlines()
+    start = lines.index("# napalm:")
+    block = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith("#   "):
+            break
+        block.append(line)
+    uncommented = "\n".join(line[2:] for line in block)
+    data = yaml.safe_load(SAMPLE.read_text())
+    data["napalm"] = yaml.safe_load(uncommented)["napalm"]
+    data["devices"][1]["napalm_driver"] = "ios"
+    env = {
+        "METRONET_SNMP_COMMUNITY": "c",
+        "METRONET_CORE_V3_PRIV": "priv-key-5678",
+        "METRONET_CORE_V3_AUTH": "auth-key-1234",
+        "METRONET_SSH_PASSWORD": "p",
+        "METRONET_SSH_ENABLE": "e",
+    }
+    config = parse_config(data, env)
+    assert config.napalm is not None and config.napalm.credential == "noc"
+    assert config.napalm.getters == ("facts", "interfaces", "counters", "optics", "lldp")
+    path = tmp_path / "with-napalm.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    result = run_cli("-c", str(path), "check-config", env=env)
+    assert result.returncode == 0, result.stderr
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
