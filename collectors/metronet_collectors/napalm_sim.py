@@ -321,6 +321,25 @@ def free_port(addresses: list[str]) -> int:
     raise RuntimeError(f"no TCP port free on all of {addresses}")
 
 
+def _wake_accepting_sessions(ssh_server: Any) -> None:
+    """Let fakenos connection workers still blocked in ``Transport.accept()`` (no timeout) finish.
+
+    fakenos closes its transports on stop, but paramiko's ``accept(timeout=None)`` waits on a condition that
+    closing does not notify: a worker whose client connected and never opened a channel would block forever,
+    and as a non-daemon thread it keeps the interpreter from exiting. Closing + notifying ends its wait.
+    """
+    lock = getattr(ssh_server, "_active_sessions_lock", None)
+    sessions = getattr(ssh_server, "_active_sessions", None)
+    if lock is None or sessions is None:
+        return
+    with lock:
+        pending = list(sessions)
+    for session in pending:
+        session.close()
+        with session.server_accept_cv:
+            session.server_accept_cv.notify_all()
+
+
 class SimIosNetwork:
     """One fakenos SSH server per switch, each on its own loopback address (127.0.0.10, .11 …), one port.
 
@@ -363,7 +382,10 @@ class SimIosNetwork:
         for name in list(self._servers) if names is None else names:
             server = self._servers.pop(name, None)
             if server is not None:
+                ssh_servers = [host.server for host in server.hosts.values() if host.server is not None]
                 server.stop()
+                for ssh in ssh_servers:
+                    _wake_accepting_sessions(ssh)
 
     def __enter__(self) -> SimIosNetwork:
         self.start()
