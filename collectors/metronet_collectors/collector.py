@@ -139,6 +139,7 @@ class Collector:
             self.config.spool.directory,
             max_bytes=self.config.spool.max_bytes,
             segment_bytes=self.config.spool.segment_bytes,
+            compress=self.config.spool.compress,
             on_drop=lambda points, reason: self.metrics.points_dropped.labels(reason=reason).inc(points),
         )
         sink = self._sink or make_sink(self.config.sink)

@@ -112,6 +112,7 @@ class SpoolConfig:
     directory: Path = Path("/var/lib/metronet-collector/spool")
     max_bytes: int = 1 << 30
     segment_bytes: int = 8 << 20
+    compress: bool = True  # zlib level 1 per record (~16× smaller on the benchmark's lines)
 
 
 @dataclass(frozen=True)
@@ -516,6 +517,7 @@ def parse_config(data: Any, environ: Mapping[str, str] | None = None, base_dir: 
         directory=directory,
         max_bytes=spool_node.get_int("max_bytes", 1 << 30, lo=1 << 16),
         segment_bytes=spool_node.get_int("segment_bytes", 8 << 20, lo=1 << 12),
+        compress=spool_node.get_bool("compress", True),
     )
     if spool.segment_bytes * 2 > spool.max_bytes:
         spool_node.error("segment_bytes", f"must be at most half of spool.max_bytes ({spool.max_bytes})")

@@ -3,8 +3,16 @@
 Layout of the spool directory::
 
     seg-0000000000000001.log   ┐ append-only segments, each a sequence of records:
-    seg-0000000000000002.log   ┘   <u32 payload length> <u32 crc32(payload)> <u32 points> <payload: lines joined by \\n>
+    seg-0000000000000002.log   ┘   <u32 flags|payload length> <u32 crc32(payload)> <u32 points> <payload>
     cursor                      "<segment id> <byte offset>" of the first record not yet acknowledged by the sink
+
+Record format, version 2: the top bit of the length word (``FLAG_ZLIB``) says the payload is the lines
+(joined by ``\\n``, UTF-8) compressed with zlib level 1; without it the payload is the plain lines — the
+only record of version 1, which never set that bit (a length ≥ 2 GiB never occurred). So segments written
+by the previous format replay unchanged, and old and new records may be mixed in one segment. The length
+(low 31 bits) and the CRC-32 are over the payload **as stored on disk** (compressed or not), so the
+startup scan checks every record without decompressing it; a compressed payload that passes the CRC but
+does not decompress is treated like a bad checksum (skipped, counted ``spool_corrupt``).
 
 Every poll result is appended (``write`` + ``fsync``) before it is sent anywhere; the sink reads from the
 cursor and advances it (atomically: temp file + fsync + rename) only after InfluxDB accepted the batch.
@@ -30,6 +38,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 HEADER = struct.Struct("<III")
+FLAG_ZLIB = 1 << 31  # in the length word: the payload is zlib-compressed
+LENGTH_MASK = FLAG_ZLIB - 1
+ZLIB_LEVEL = 1  # ~0.4 µs/point, ~16× on the benchmark's lines; levels 2–3 gain < 1 %, lzma is 15× slower
 SEGMENT_GLOB = "seg-*.log"
 
 
@@ -43,6 +54,16 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _decode(payload: bytes, crc: int, compressed: bool) -> str | None:
+    """The lines of a record's payload as one string; None if its CRC fails or it does not decode."""
+    if zlib.crc32(payload) != crc:
+        return None
+    try:
+        return (zlib.decompress(payload) if compressed else payload).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError):
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +92,10 @@ class Spool:
         max_bytes: int = 1 << 30,
         segment_bytes: int = 8 << 20,
         on_drop: Callable[[int, str], None] | None = None,
+        compress: bool = True,
     ) -> None:
         self.directory = directory
+        self.compress = compress
         self.max_bytes = max_bytes
         self.segment_bytes = segment_bytes
         self.on_drop = on_drop or (lambda points, reason: None)
@@ -112,7 +135,8 @@ class Spool:
                 header = fh.read(HEADER.size)
                 if len(header) < HEADER.size:
                     break
-                length, crc, count = HEADER.unpack(header)
+                word, crc, count = HEADER.unpack(header)
+                length = word & LENGTH_MASK
                 payload = fh.read(length)
                 if len(payload) < length or zlib.crc32(payload) != crc:
                     break
@@ -148,7 +172,8 @@ class Spool:
                 header = fh.read(HEADER.size)
                 if len(header) < HEADER.size:
                     break
-                length, _crc, count = HEADER.unpack(header)
+                word, _crc, count = HEADER.unpack(header)
+                length = word & LENGTH_MASK
                 fh.seek(length, os.SEEK_CUR)
                 position += HEADER.size + length
                 points += count
@@ -179,7 +204,11 @@ class Spool:
             if not lines:
                 continue
             payload = "\n".join(lines).encode("utf-8")
-            records.append((HEADER.pack(len(payload), zlib.crc32(payload), len(lines)) + payload, len(lines)))
+            flags = 0
+            if self.compress:
+                payload, flags = zlib.compress(payload, ZLIB_LEVEL), FLAG_ZLIB
+            header = HEADER.pack(flags | len(payload), zlib.crc32(payload), len(lines))
+            records.append((header + payload, len(lines)))
             total += len(lines)
         if not records:
             return 0
@@ -243,14 +272,16 @@ class Spool:
                 with open(self._path(seg_id), "rb") as fh:
                     fh.seek(offset)
                     while offset < segment.size and len(lines) < max_lines:
-                        length, crc, count = HEADER.unpack(fh.read(HEADER.size))
+                        word, crc, count = HEADER.unpack(fh.read(HEADER.size))
+                        length = word & LENGTH_MASK
                         payload = fh.read(length)
                         offset += HEADER.size + length
-                        if zlib.crc32(payload) != crc:
-                            log.error("spool: bad checksum in %s, %d points skipped", self._path(seg_id).name, count)
+                        text = _decode(payload, crc, word & FLAG_ZLIB != 0)
+                        if text is None:
+                            log.error("spool: bad record in %s, %d points skipped", self._path(seg_id).name, count)
                             self.on_drop(count, "spool_corrupt")
                             continue
-                        lines.extend(payload.decode("utf-8").split("\n"))
+                        lines.extend(text.split("\n"))
                         points += count
             if not lines:
                 return None
