@@ -26,8 +26,9 @@ not document). A neighbor whose ``last_seen`` is older than the maximum age (``P
 ["netbox_metronet"]["lldp_stale_hours"]``, default 24) is **stale** and counts as nothing.
 
 Queries: the 14 of the topology loader and one for the neighbors, whatever the size of the inventory; through
-``topology_cache`` (the pages and the REST endpoint) the version query and the neighbors while the inventory
-does not change.
+``topology_cache`` (the pages and the REST endpoint) only the version query while neither the inventory nor the
+neighbors change and no fresh neighbor turns stale (the comparison is memoized on the cache entry), the version
+query and the neighbors otherwise.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ class PlannedVsBuilt:
     missing: list[dict[str, Any]] = field(default_factory=list)
     unexpected: list[dict[str, Any]] = field(default_factory=list)
     stale: list[dict[str, Any]] = field(default_factory=list)
+    #: until when the stale cutoff leaves the answer as it is: the oldest fresh neighbor's ``last_seen`` plus the
+    #: maximum age (None without fresh neighbors); not part of :meth:`to_dict`
+    fresh_until: datetime.datetime | None = None
 
     def summary(self) -> dict[str, int]:
         return {status: len(getattr(self, status)) for status in STATUSES}
@@ -172,6 +176,9 @@ def compare(neighbors: QuerySet | None = None, *, max_age_hours: float | None = 
         "remote_port", "remote_port_description", "remote_chassis_id", "first_seen", "last_seen",
     ))
     reporting = {str(r["device_id"]) for r in rows}
+    fresh = [r["last_seen"] for r in rows if r["last_seen"] >= oldest]
+    if fresh:
+        result.fresh_until = min(fresh) + datetime.timedelta(hours=max_age)
     confirms: dict[str, list[dict[str, Any]]] = {}
     contradicts: dict[str, list[dict[str, Any]]] = {}
     for row in rows:

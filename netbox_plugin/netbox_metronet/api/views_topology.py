@@ -21,7 +21,8 @@ Both authenticate as every NetBox API view does (session or token), require
 the objects the user may view (``topology_loader.restricted_querysets``). A network that does not validate
 (e.g. no core site visible or configured) is answered with 409 and the list of problems. The loaded network
 and its compiled topology come from ``topology_cache`` (kept per worker process while the inventory version,
-one query, does not change).
+one query, does not change); so is the SPOF report (:func:`spof_for_user`) and the planned-vs-built
+comparison (memoized on the cache entry, see ``topology_cache``).
 """
 
 from __future__ import annotations
@@ -52,15 +53,14 @@ from metronet_topology import (
     single_points_of_failure,
 )
 
-from ..models import LldpNeighbor
-from ..planned_vs_built import PlannedVsBuilt, compare
-from ..topology_cache import cached_parts, cached_topology
+from ..planned_vs_built import PlannedVsBuilt
+from ..topology_cache import cached_analysis, cached_planned_vs_built, cached_topology
 from ..topology_loader import LoadedNetwork
 
 __all__ = (
     "ELEMENT_KEYS", "PLANNED_VS_BUILT_PERMISSIONS", "REQUIRED_PERMISSIONS", "URLS", "TopologyPlannedVsBuiltAPIView",
     "max_age_param", "planned_vs_built_for", "TopologyImpactAPIView", "TopologySpofAPIView",
-    "contact_assignments", "impact_data", "load_topology", "spof_data", "unknown_elements",
+    "contact_assignments", "impact_data", "load_topology", "spof_data", "spof_for_user", "unknown_elements",
 )
 
 REQUIRED_PERMISSIONS = ("netbox_metronet.view_routesegment", "netbox_metronet.view_connection")
@@ -208,6 +208,12 @@ def spof_data(loaded: LoadedNetwork, topo: Topology) -> dict[str, Any]:
     }
 
 
+def spof_for_user(user) -> dict[str, Any]:
+    """:func:`spof_data` over what ``user`` may view, computed once per topology cache entry (raises
+    :class:`NetworkError` when the network does not validate). Shared between requests: do not modify it."""
+    return cached_analysis(user, "spof", spof_data)
+
+
 def parse_elements(data: Any) -> list[ElementRef]:
     """The request body as element refs; ValidationError names every bad entry."""
     if isinstance(data, dict) and "elements" in data:
@@ -268,11 +274,13 @@ class TopologySpofAPIView(_TopologyView):
 
     @extend_schema(operation_id="plugins_metronet_topology_spof_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        result = self.load(request)
-        if isinstance(result, Response):
-            return result
-        loaded, topo = result
-        return Response(spof_data(loaded, topo))
+        if not request.user.has_perms(REQUIRED_PERMISSIONS):
+            raise PermissionDenied()
+        try:
+            return Response(spof_for_user(request.user))
+        except NetworkError as e:
+            return Response({"detail": _("The network data is inconsistent."), "errors": list(e.errors)},
+                            status=status.HTTP_409_CONFLICT)
 
 
 PLANNED_VS_BUILT_PERMISSIONS = ("netbox_metronet.view_lldpneighbor", "dcim.view_cable")
@@ -289,9 +297,10 @@ def max_age_param(value: Any) -> float | None:
 
 
 def planned_vs_built_for(user, max_age_hours: float | None = None) -> PlannedVsBuilt:
-    """:func:`planned_vs_built.compare` over what ``user`` may view (the planned links from ``topology_cache``)."""
-    return compare(LldpNeighbor.objects.restrict(user, "view"), max_age_hours=max_age_hours,
-                   parts=cached_parts(user))
+    """:func:`planned_vs_built.compare` over what ``user`` may view (the planned links from ``topology_cache``,
+    the comparison memoized there while neither the inventory nor the neighbors change and no neighbor turns
+    stale). Shared between requests: do not modify it."""
+    return cached_planned_vs_built(user, max_age_hours)
 
 
 class TopologyPlannedVsBuiltAPIView(APIView):

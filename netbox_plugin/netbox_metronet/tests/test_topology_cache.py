@@ -10,6 +10,7 @@ Each test warms the cache with one request, changes the inventory one way, and c
 sees the change (the answer of the cut changes accordingly).
 """
 
+import datetime
 from unittest import mock
 
 from dcim.models import Cable, Device, Interface, Site
@@ -22,7 +23,9 @@ from django.utils import timezone
 from users.models import ObjectPermission
 from utilities.testing import TestCase, create_test_device
 
-from netbox_metronet import topology_cache
+from netbox_metronet import planned_vs_built, topology_cache
+from netbox_metronet.api import views_topology
+from netbox_metronet.api.views_lldp import apply_report
 from netbox_metronet.models import FiberCable, FiberCableSegment, RouteSegment, Splice
 from netbox_metronet.tests.test_topology_loader import LOADER_QUERIES, VIEW_PERMISSIONS, build_plant
 from netbox_metronet.views.topology import PVB_SECTIONS
@@ -33,6 +36,9 @@ PVB_URL = reverse("plugins:netbox_metronet:planned_vs_built")
 PVB_CSV_URL = reverse("plugins:netbox_metronet:planned_vs_built_export")
 SPOF_URL = reverse("plugins:netbox_metronet:topology_spof")
 SPOF_CSV_URL = reverse("plugins:netbox_metronet:topology_spof_export")
+SPOF_API_URL = reverse("plugins-api:netbox_metronet-api:topology-spof")
+PVB_API_URL = reverse("plugins-api:netbox_metronet-api:topology-planned-vs-built")
+NEIGHBOR_MARK = '"netbox_metronet_lldpneighbor"."remote_system"'  # planned vs built's neighbor query
 VERSION_MARK = "txid_current_if_assigned"
 LOADER_MARK = '"geometry_length_m" AS "geometry_length_m" FROM "netbox_metronet_routesegment"'  # its 5th query
 
@@ -214,9 +220,128 @@ class TopologyCacheTestCase(TestCase):
     def test_version_is_one_query_and_changes(self):
         with self.assertNumQueries(1):
             before = topology_cache.inventory_version()
-        self.assertEqual(len(before), len(topology_cache.VERSION_MODELS) + 1)
+        self.assertEqual(len(before), len(topology_cache.VERSION_MODELS) + 2)  # + the LLDP neighbors, transaction
         Device.objects.filter(pk=self.plant["sw_s1"].pk).update(last_updated=timezone.now())
         self.assertNotEqual(topology_cache.inventory_version(), before)
+
+    # memoized analyses
+
+    def spof_counted(self):
+        """Patch the SPOF analysis to count its runs."""
+        return mock.patch.object(views_topology, "single_points_of_failure",
+                                 wraps=views_topology.single_points_of_failure)
+
+    def test_spof_is_computed_once_per_entry(self):
+        with self.spof_counted() as analysis:
+            page = self.client.get(SPOF_URL)
+            self.assertHttpStatus(page, 200)
+            with CaptureQueriesContext(connection) as ctx:
+                api = self.client.get(SPOF_API_URL)
+                csv_rows = self.client.get(SPOF_CSV_URL).content.decode().splitlines()
+                again = self.client.get(SPOF_URL)
+            self.assertEqual(analysis.call_count, 1)  # the API, the CSV and the page again: memoized
+        self.assertHttpStatus(api, 200)
+        self.assertEqual(api.json(), page.context["data"])
+        self.assertEqual(again.context["data"], page.context["data"])
+        self.assertIn("MŠ Beta", [o["name"] for o in api.json()["organizations"]])
+        self.assertEqual(len(csv_rows) - 1, sum(max(1, len(o["spofs"])) for o in api.json()["organizations"]))
+        sql = [q["sql"] for q in ctx.captured_queries]
+        self.assertEqual(sum(VERSION_MARK in q for q in sql), 3)
+        self.assertEqual(sum(LOADER_MARK in q for q in sql), 0)
+
+    def test_an_edit_invalidates_the_memoized_spof(self):
+        with self.spof_counted() as analysis:
+            self.assertEqual(self.client.get(SPOF_API_URL).status_code, 200)
+            tenant = self.plant["ms"]
+            tenant.name = "MŠ Beta renamed"
+            tenant.save()
+            names = [o["name"] for o in self.client.get(SPOF_API_URL).json()["organizations"]]
+            self.assertIn("MŠ Beta renamed", names)
+            self.assertEqual(analysis.call_count, 2)
+            # without a signal: the inventory version alone (D3 planned: MŠ Beta loses its only path)
+            before = {o["name"]: o["level"] for o in self.client.get(SPOF_API_URL).json()["organizations"]}
+            self.assertEqual(analysis.call_count, 2)  # unchanged: memoized
+            with mock.patch.object(topology_cache, "clear"):
+                FiberCable.objects.filter(pk=self.plant["d3"].pk).update(status="planned",
+                                                                         last_updated=timezone.now())
+            after = {o["name"]: o["level"] for o in self.client.get(SPOF_API_URL).json()["organizations"]}
+            self.assertEqual(analysis.call_count, 3)
+        self.assertNotEqual(before["MŠ Beta renamed"], "disconnected")
+        self.assertEqual(after["MŠ Beta renamed"], "disconnected")
+
+    def test_spof_memo_follows_the_permissions(self):
+        with self.spof_counted() as analysis:
+            before = self.client.get(SPOF_API_URL).json()
+            self.assertIn(self.plant["s2"].pk, [s["site"]["id"] for s in before["sites"]])
+            # the same user, now restricted to the sites other than S2: the memoized report is not theirs
+            ObjectPermission.objects.filter(object_types__app_label="dcim", object_types__model="site").delete()
+            perm = ObjectPermission.objects.create(name="sites but S2", actions=["view"],
+                                                   constraints={"name__in": ["Core", "S1"]})
+            perm.object_types.add(perm.object_types.model.objects.get(app_label="dcim", model="site"))
+            perm.users.add(self.user)
+            after = self.client.get(SPOF_API_URL).json()
+            self.assertNotIn(self.plant["s2"].pk, [s["site"]["id"] for s in after["sites"]])
+            self.assertEqual(analysis.call_count, 2)
+
+    def report(self, device, interface, remote_system, remote_port, observed_at):
+        """A collector's report of one neighbor on ``device`` ``interface``."""
+        iface = device.interfaces.get(name=interface)
+        return apply_report(device, observed_at, [{
+            "local_interface": interface, "remote_system": remote_system, "remote_port": remote_port,
+            "remote_port_description": "", "remote_chassis_id": "",
+        }], {interface: iface.pk})
+
+    def pvb_counted(self):
+        return mock.patch.object(topology_cache, "compare", wraps=planned_vs_built.compare)
+
+    def test_planned_vs_built_is_memoized_and_an_lldp_report_invalidates_it(self):
+        self.add_permissions("netbox_metronet.view_lldpneighbor")
+        with self.pvb_counted() as comparison:
+            first = self.client.get(PVB_URL).context["summary"]
+            self.assertEqual((first["confirmed"], first["missing"]), (0, 4))  # no neighbors yet
+            with CaptureQueriesContext(connection) as ctx:
+                api = self.client.get(PVB_API_URL).json()
+            self.assertEqual(comparison.call_count, 1)
+            self.assertEqual(api["summary"], first)
+            sql = [q["sql"] for q in ctx.captured_queries]
+            self.assertFalse(any(NEIGHBOR_MARK in q for q in sql), sql)  # neither the neighbors nor the plant read
+            self.assertEqual(sum(LOADER_MARK in q for q in sql), 0)
+            # a report 30 h old: stale (a new row)
+            now = timezone.now()
+            self.report(self.plant["sw_s1"], "Te1", "sw-core", "Te1", now - datetime.timedelta(hours=30))
+            summary = self.client.get(PVB_URL).context["summary"]
+            self.assertEqual((summary["confirmed"], summary["stale"]), (0, 1))
+            self.assertEqual(comparison.call_count, 2)
+            # the same neighbor reported again now: an update of the row (bulk_update), fresh and confirming L2
+            self.report(self.plant["sw_s1"], "Te1", "sw-core", "Te1", now)
+            summary = self.client.get(PVB_URL).context["summary"]
+            self.assertEqual((summary["confirmed"], summary["stale"]), (1, 0))
+            self.assertEqual(comparison.call_count, 3)
+            # another maximum age: its own memo; the first one is kept
+            self.assertEqual(self.client.get(PVB_API_URL, {"max_age_hours": 100}).json()["max_age_hours"], 100.0)
+            self.client.get(PVB_URL)
+            self.assertEqual(comparison.call_count, 4)
+            # deleting the neighbor (count changes)
+            planned_vs_built.LldpNeighbor.objects.all().delete()
+            self.assertEqual(self.client.get(PVB_URL).context["summary"]["confirmed"], 0)
+            self.assertEqual(comparison.call_count, 5)
+
+    def test_planned_vs_built_memo_ends_when_a_neighbor_turns_stale(self):
+        self.add_permissions("netbox_metronet.view_lldpneighbor")
+        now = timezone.now()
+        self.report(self.plant["sw_s1"], "Te1", "sw-core", "Te1", now - datetime.timedelta(hours=23))
+        with self.pvb_counted() as comparison:
+            self.assertEqual(self.client.get(PVB_URL).context["summary"]["confirmed"], 1)
+            later = now + datetime.timedelta(minutes=30)  # still fresh (23.5 h): memoized, answered at `later`
+            with mock.patch.object(topology_cache, "_clock", return_value=later):
+                data = self.client.get(PVB_API_URL).json()
+            self.assertEqual((data["summary"]["confirmed"], data["now"]), (1, later.isoformat()))
+            self.assertEqual(comparison.call_count, 1)
+            later = now + datetime.timedelta(hours=1, minutes=1)  # 24 h 1 min: stale now
+            with mock.patch.object(topology_cache, "_clock", return_value=later):
+                summary = self.client.get(PVB_URL).context["summary"]
+            self.assertEqual((summary["confirmed"], summary["stale"]), (0, 1))
+            self.assertEqual(comparison.call_count, 2)
 
     def test_at_most_max_entries(self):
         for core in (["Core"], ["S1"], ["S2"]):

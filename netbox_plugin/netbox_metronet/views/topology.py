@@ -41,7 +41,7 @@ from ..api.views_topology import (
     load_topology,
     max_age_param,
     planned_vs_built_for,
-    spof_data,
+    spof_for_user,
     unknown_elements,
 )
 from ..models import FiberCable, RouteSegment, SpliceClosure
@@ -209,10 +209,9 @@ SPOF_SORTS = {
 
 def spof_for(request) -> tuple[dict[str, Any] | None, list[str]]:
     try:
-        loaded, topo = load_topology(request.user)
+        return spof_for_user(request.user), []  # memoized on the topology cache entry
     except NetworkError as e:
         return None, [str(_("The network data is inconsistent.")), *e.errors]
-    return spof_data(loaded, topo), []
 
 
 def spof_csv_rows(data: dict[str, Any]) -> list[list[Any]]:
