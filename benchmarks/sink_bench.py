@@ -17,7 +17,8 @@ line per poll. Then, in the same run, alternating round by round so that noise h
   the collector through ``InfluxV2Sink`` (influxdb-client's write service, one joined body per batch) with
   ``sink.gzip: false`` (the default) and ``true`` (gzip level 1, as the raw gzip run);
 - **spool bytes/point**: the spool's size on disk after appending every poll (records of 4-byte length,
-  CRC and count + the lines);
+  CRC and count + the lines, zlib level 1 compressed: ``spool.compress``, the default), and the same polls
+  spooled uncompressed (``spool.compress: false``, the previous format) for comparison;
 - **replay**: the spool filled while the server is "down" (the points appended before the pipeline
   starts), then drained by the pipeline to InfluxDB 1.6.7: the replay rate after an outage.
 
@@ -148,6 +149,16 @@ async def pipeline_write(sink: Sink, polls: list[list[str]], spool_dir: Path, ba
     return elapsed, peak
 
 
+def plain_spool_bytes(polls: list[list[str]], spool_dir: Path) -> int:
+    """Bytes on disk of the same polls spooled uncompressed (spool.compress: false), as `replay` fills it."""
+    spool = Spool(spool_dir, max_bytes=8 << 30, segment_bytes=64 << 20, compress=False)
+    for i in range(0, len(polls), 100):
+        spool.append(polls[i : i + 100])
+    size = spool.size_bytes
+    spool.close()
+    return size
+
+
 async def replay(sink: Sink, polls: list[list[str]], spool_dir: Path, batch: int) -> tuple[float, int]:
     """Fill the spool as during an outage (one record per poll, group commits), then time the drain."""
     spool = Spool(spool_dir, max_bytes=8 << 30, segment_bytes=64 << 20)
@@ -201,6 +212,7 @@ def main() -> int:
             raw_write(v2_url, batches_of(make_polls(args.points, 0), args.batch), v2_headers)
             spool_bytes = 0
             replay_size = 0
+            plain_size = plain_spool_bytes(make_polls(args.points, 0), tmp / "spool-plain")
             run = 0
             for r in range(args.rounds):
                 order = ("raw", "collector", "gzip", "collector2gz", "raw2", "collector2", "replay")
@@ -273,7 +285,10 @@ def main() -> int:
     per_point = replay_size / total
     load = FULL_LOAD_DEVICES * (PORTS + 1) / INTERVAL_S
     day = per_point * load * 86400
-    print(f"\nspool on disk: {per_point:.0f} bytes/point (peak while sending: {spool_bytes / 1e6:.1f} MB)")
+    print(
+        f"\nspool on disk: {per_point:.1f} bytes/point compressed (zlib 1), {plain_size / total:.0f} uncompressed "
+        f"(peak while sending: {spool_bytes / 1e6:.1f} MB)"
+    )
     backlog = load * 86400
     replay_rate = med["replay after outage (spool → InfluxV1Sink)"]
     catch_up = (
