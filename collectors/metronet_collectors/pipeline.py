@@ -91,7 +91,9 @@ class Pipeline:
         while True:
             batch = await asyncio.to_thread(self.spool.read_batch, self.batch_lines)
             if batch is None:
-                if not self._pending:
+                # Idle only when nothing is queued *or being appended* (the spool loop takes `_pending` before
+                # its append finishes; `_pending_points` drops only after it), else drain() returns too early.
+                if not self._pending and self._pending_points == 0:
                     self._idle.set()
                 self._wake_send.clear()
                 with contextlib.suppress(TimeoutError):
