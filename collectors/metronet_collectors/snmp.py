@@ -8,7 +8,6 @@ the same agent response.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -208,20 +207,11 @@ class PysnmpPoller:
         return (await self._run(device, ColumnWalk(columns))).rows
 
     async def poll(self, device: Device) -> DeviceSample:
-        started = time.monotonic()
-        columns, full = self.if_cache.plan(device.name)
-        walk = await self._run(device, ColumnWalk(columns, with_uptime=True))
-        samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, full)
-        if samples is None:  # reboot or ifIndex set changed: names may be stale
-            walk = await self._run(device, ColumnWalk(IF_COLUMNS, with_uptime=True))
-            samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, True) or []
-        return DeviceSample(
-            device=device,
-            timestamp_ns=time.time_ns(),
-            uptime_ticks=walk.uptime or 0,
-            duration_s=time.monotonic() - started,
-            interfaces=samples,
-        )
+        async def walk(columns: Mapping[str, Oid]) -> tuple[int, Rows]:
+            result = await self._run(device, ColumnWalk(columns, with_uptime=True))
+            return result.uptime or 0, result.rows
+
+        return await self.if_cache.poll_async(device, walk)
 
     def close(self) -> None:
         dispatcher = self.engine.transport_dispatcher

@@ -437,20 +437,7 @@ class SnmpExporterPoller:
         return uptime, rows
 
     def _poll_sync(self, device: Device, auth: SnmpAuth) -> DeviceSample:
-        started = time.monotonic()
-        columns, full = self.if_cache.plan(device.name)
-        uptime, rows = self._walk(device, columns, auth)
-        samples = self.if_cache.samples(device.name, rows, uptime, full)
-        if samples is None:  # reboot or ifIndex set changed: names may be stale
-            uptime, rows = self._walk(device, IF_COLUMNS, auth)
-            samples = self.if_cache.samples(device.name, rows, uptime, True) or []
-        return DeviceSample(
-            device=device,
-            timestamp_ns=time.time_ns(),
-            uptime_ticks=uptime,
-            duration_s=time.monotonic() - started,
-            interfaces=samples,
-        )
+        return self.if_cache.poll(device, lambda columns: self._walk(device, columns, auth))
 
     async def poll(self, device: Device) -> DeviceSample:
         auth = self.auths.get(device.credential)

@@ -33,7 +33,6 @@ from ezsnmp import exceptions as ezsnmp_errors
 from metronet_collectors.config import SnmpAuth, SnmpOptions
 from metronet_collectors.model import Device, DeviceSample, PollError, PollErrorReason
 from metronet_collectors.snmp_walk import (
-    IF_COLUMNS,
     SYS_UPTIME,
     ColumnWalk,
     InterfaceTableCache,
@@ -211,20 +210,11 @@ class EzsnmpPoller:
         return walk
 
     def _poll_sync(self, device: Device) -> DeviceSample:
-        started = time.monotonic()
-        columns, full = self.if_cache.plan(device.name)
-        walk = self._walk(device, ColumnWalk(columns, with_uptime=True))
-        samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, full)
-        if samples is None:  # reboot or ifIndex set changed: names may be stale
-            walk = self._walk(device, ColumnWalk(IF_COLUMNS, with_uptime=True))
-            samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, True) or []
-        return DeviceSample(
-            device=device,
-            timestamp_ns=time.time_ns(),
-            uptime_ticks=walk.uptime or 0,
-            duration_s=time.monotonic() - started,
-            interfaces=samples,
-        )
+        def walk(columns: Mapping[str, Oid]) -> tuple[int, Rows]:
+            result = self._walk(device, ColumnWalk(columns, with_uptime=True))
+            return result.uptime or 0, result.rows
+
+        return self.if_cache.poll(device, walk)
 
     async def poll(self, device: Device) -> DeviceSample:
         return await asyncio.get_running_loop().run_in_executor(self._pool, self._poll_sync, device)

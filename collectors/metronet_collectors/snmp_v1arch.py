@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,7 +31,7 @@ from pysnmp.proto.rfc1902 import ObjectName
 from metronet_collectors.config import SnmpAuth, SnmpOptions
 from metronet_collectors.model import Device, DeviceSample, PollError, PollErrorReason
 from metronet_collectors.snmp import PysnmpPoller, split_response
-from metronet_collectors.snmp_walk import IF_COLUMNS, ColumnWalk, InterfaceTableCache, Oid, Rows
+from metronet_collectors.snmp_walk import ColumnWalk, InterfaceTableCache, Oid, Rows
 
 RECEIVE_BUFFER_BYTES = 8 << 20
 MAX_MULTI_COLUMN_REPETITIONS = 10
@@ -163,20 +162,11 @@ class PysnmpV1Poller:
     async def poll(self, device: Device) -> DeviceSample:
         if self._auth(device).version == "3":
             return await self._v3_poller().poll(device)
-        started = time.monotonic()
-        columns, full = self.if_cache.plan(device.name)
-        walk = await self._run(device, ColumnWalk(columns, with_uptime=True))
-        samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, full)
-        if samples is None:  # reboot or ifIndex set changed: names may be stale
-            walk = await self._run(device, ColumnWalk(IF_COLUMNS, with_uptime=True))
-            samples = self.if_cache.samples(device.name, walk.rows, walk.uptime or 0, True) or []
-        return DeviceSample(
-            device=device,
-            timestamp_ns=time.time_ns(),
-            uptime_ticks=walk.uptime or 0,
-            duration_s=time.monotonic() - started,
-            interfaces=samples,
-        )
+        async def walk(columns: Mapping[str, Oid]) -> tuple[int, Rows]:
+            result = await self._run(device, ColumnWalk(columns, with_uptime=True))
+            return result.uptime or 0, result.rows
+
+        return await self.if_cache.poll_async(device, walk)
 
     def receive_buffer_bytes(self) -> int:
         """The kernel's effective SO_RCVBUF of the IPv4 socket (for the benchmark and tests)."""

@@ -16,10 +16,11 @@ other than IF-MIB (ENTITY-SENSOR-MIB, LLDP-MIB) walk the same way with every eng
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from metronet_collectors.model import InterfaceSample
+from metronet_collectors.model import Device, DeviceSample, InterfaceSample
 
 Oid = tuple[int, ...]
 Value = int | bytes | tuple[int, ...] | None
@@ -231,3 +232,37 @@ class InterfaceTableCache:
 
     def forget(self, device: str) -> None:
         self._known.pop(device, None)
+
+    def poll(self, device: Device, walk: Callable[[Mapping[str, Oid]], tuple[int, Rows]]) -> DeviceSample:
+        """One interface poll for an engine whose `walk(columns) -> (uptime, rows)` blocks (a worker thread)."""
+        started = time.monotonic()
+        columns, full = self.plan(device.name)
+        uptime, rows = walk(columns)
+        samples = self.samples(device.name, rows, uptime, full)
+        if samples is None:  # reboot or ifIndex set changed: names may be stale
+            uptime, rows = walk(IF_COLUMNS)
+            samples = self.samples(device.name, rows, uptime, True) or []
+        return _device_sample(device, uptime, started, samples)
+
+    async def poll_async(
+        self, device: Device, walk: Callable[[Mapping[str, Oid]], Awaitable[tuple[int, Rows]]]
+    ) -> DeviceSample:
+        """The same for an engine whose walk is a coroutine (pysnmp)."""
+        started = time.monotonic()
+        columns, full = self.plan(device.name)
+        uptime, rows = await walk(columns)
+        samples = self.samples(device.name, rows, uptime, full)
+        if samples is None:
+            uptime, rows = await walk(IF_COLUMNS)
+            samples = self.samples(device.name, rows, uptime, True) or []
+        return _device_sample(device, uptime, started, samples)
+
+
+def _device_sample(device: Device, uptime: int, started: float, samples: list[InterfaceSample]) -> DeviceSample:
+    return DeviceSample(
+        device=device,
+        timestamp_ns=time.time_ns(),
+        uptime_ticks=uptime,
+        duration_s=time.monotonic() - started,
+        interfaces=samples,
+    )
