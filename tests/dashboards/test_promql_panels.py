@@ -231,7 +231,9 @@ class Stack:
         # (timeInterval, 30 s), and the scaled checks want a full scaled window of data
         step = max(grafana_window(board, time.time())[2] for board, _, _, _ in PROM_TARGETS)
         assert step <= 120, f"a {step} s step would keep the test waiting: widen MAX_DATA_POINTS"
-        ready_at = max(math.floor((self.first_seen + step) / step) * step + 3, self.first_seen + SCALED_WINDOW_S + 3)
+        # the last aligned step must lie a few scrapes after the first sample, or rate() sees one sample only
+        first_step = math.ceil((self.first_seen + 5) / step) * step
+        ready_at = max(first_step + 3, self.first_seen + SCALED_WINDOW_S + 3)
         time.sleep(max(0.0, ready_at - time.time()))
 
     def collector_log(self) -> str:
